@@ -88,7 +88,7 @@ class NormalFormGame:
     >>> NormalFormGame([[[1, float("nan")]]])
     Traceback (most recent call last):
     ...
-    equishift.games.errors.GameError: payoff of Player 2 at ('1',) is NaN; expected a finite number
+    equishift.games.errors.GameError: payoff of Player 2 at ('1', '1') is NaN; ...
     """
 
     __slots__ = ("_exact", "_payoffs", "_players", "_provenance", "_strategies", "_title")
@@ -112,8 +112,7 @@ class NormalFormGame:
         n_players = len(shape)
         if arr.shape[-1] != n_players:
             raise GameError(
-                f"every cell must hold {n_players} payoffs (one per player), "
-                f"found {arr.shape[-1]}"
+                f"every cell must hold {n_players} payoffs (one per player), found {arr.shape[-1]}"
             )
         if any(n == 0 for n in shape):
             empty = [i + 1 for i, n in enumerate(shape) if n == 0]
@@ -166,9 +165,9 @@ class NormalFormGame:
         # object / string array: convert entry by entry.
         flat = arr.ravel()
         values: list[Number] = []
-        for k, v in enumerate(flat):
-            idx = np.unravel_index(k, arr.shape)
-            values.append(to_number(v, what=self._where(tuple(int(i) for i in idx))))
+        for pos, v in enumerate(flat):
+            where = tuple(int(i) for i in np.unravel_index(pos, arr.shape))
+            values.append(to_number(v, what=self._where(where)))
         if all(isinstance(v, Fraction) for v in values):
             out = np.empty(arr.shape, dtype=object)
             out.ravel()[:] = values
@@ -275,7 +274,7 @@ class NormalFormGame:
         shape = tuple(len(s) for s in strat)
         cells = np.empty((*shape, n), dtype=object)
         filled = np.zeros(shape, dtype=bool)
-        for k, (key, values) in zip(keys, payoffs.values(), strict=True):
+        for k, values in zip(keys, payoffs.values(), strict=True):
             idx = []
             for i, lab in enumerate(k):
                 if lab not in index[i]:
@@ -291,12 +290,13 @@ class NormalFormGame:
             vals = list(values) if not isinstance(values, str) else [values]
             if len(vals) != n:
                 raise GameError(f"profile {k} has {len(vals)} payoffs, expected {n}")
-            cells[t] = np.array(vals + [None], dtype=object)[:-1]
+            for i, v in enumerate(vals):
+                cells[(*t, i)] = v
             filled[t] = True
         if not filled.all():
             missing = tuple(int(v) for v in np.argwhere(~filled)[0])
-            lab = tuple(strat[i][j] for i, j in enumerate(missing))
-            raise GameError(f"no payoffs given for profile {lab}")
+            absent = tuple(strat[i][j] for i, j in enumerate(missing))
+            raise GameError(f"no payoffs given for profile {absent}")
         return cls(cells, players=players, strategies=strat, title=title)
 
     @classmethod
@@ -492,8 +492,7 @@ class NormalFormGame:
     def __repr__(self) -> str:
         kind = "exact" if self._exact else "float"
         return (
-            f"NormalFormGame({self._title!r}, players={self._players}, "
-            f"shape={self.shape}, {kind})"
+            f"NormalFormGame({self._title!r}, players={self._players}, shape={self.shape}, {kind})"
         )
 
     def describe(self) -> str:

@@ -112,9 +112,7 @@ def _finish(
         )
     order = sorted(range(len(verified)), key=lambda j: _sort_key(verified[j][1]))
     new_pos = {verified[j][0]: pos for pos, j in enumerate(order)}
-    comps = tuple(
-        tuple(sorted(new_pos[k] for k in comp if k in new_pos)) for comp in components
-    )
+    comps = tuple(tuple(sorted(new_pos[k] for k in comp if k in new_pos)) for comp in components)
     comps = tuple(sorted({c for c in comps if c}))
     eqs = tuple(verified[j][1] for j in order)
     exact = game.is_exact and all(eq.is_exact for eq in eqs)
@@ -138,7 +136,10 @@ def _pure_profiles(game: NormalFormGame, tol: float) -> list[list[list[Fraction]
     out = []
     for idx in pure_equilibria(game, tol=tol):
         out.append(
-            [[Fraction(int(j == k)) for j in range(n)] for k, n in zip(idx, game.shape, strict=True)]
+            [
+                [Fraction(int(j == k)) for j in range(n)]
+                for k, n in zip(idx, game.shape, strict=True)
+            ]
         )
     return out
 

@@ -73,11 +73,7 @@ class Equilibrium:
     def by_label(self, *, include_zero: bool = False) -> dict[str, dict[str, Number]]:
         """``{player: {strategy: probability}}``, omitting zeros unless asked."""
         return {
-            pl: {
-                lab: p
-                for lab, p in zip(labs, row, strict=True)
-                if include_zero or p != 0
-            }
+            pl: {lab: p for lab, p in zip(labs, row, strict=True) if include_zero or p != 0}
             for pl, labs, row in zip(self.players, self.strategies, self.profile, strict=True)
         }
 
@@ -158,9 +154,7 @@ class BehaviorEquilibrium:
             self.players, self.infosets, self.actions, self.behavior, strict=True
         ):
             out[pl] = {
-                iset: {
-                    a: p for a, p in zip(alabs, probs, strict=True) if include_zero or p != 0
-                }
+                iset: {a: p for a, p in zip(alabs, probs, strict=True) if include_zero or p != 0}
                 for iset, alabs, probs in zip(isets, acts, beh, strict=True)
             }
         return out
@@ -169,10 +163,7 @@ class BehaviorEquilibrium:
         """The JSON form used by ``equishift solve --json``."""
         return {
             "strategies": {
-                pl: {
-                    iset: {a: format_number(p) for a, p in d.items()}
-                    for iset, d in isets.items()
-                }
+                pl: {iset: {a: format_number(p) for a, p in d.items()} for iset, d in isets.items()}
                 for pl, isets in self.by_label(include_zero=True).items()
             },
             "payoffs": {

@@ -127,9 +127,7 @@ def normalize_profile(
     return tuple(out)
 
 
-def _contract(
-    u: NDArray[Any], profile: Sequence[Sequence[Number]], keep: int
-) -> NDArray[Any]:
+def _contract(u: NDArray[Any], profile: Sequence[Sequence[Number]], keep: int) -> NDArray[Any]:
     """Expected payoff array over axis ``keep`` with the other axes averaged out."""
     t = u
     for j in reversed(range(u.ndim)):
