@@ -41,7 +41,10 @@ def _load(file: str | None, example: str | None) -> Any:
 
     if (file is None) == (example is None):
         _fail("give either a game FILE or --example NAME (see `equishift examples`)")
-    path = example_path(example) if example is not None else Path(file or "")
+    try:
+        path = example_path(example) if example is not None else Path(file or "")
+    except EquishiftError as exc:
+        _fail(str(exc))
     if not path.exists():
         _fail(f"{path}: no such file")
     if path.is_dir():
