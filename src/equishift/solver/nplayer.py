@@ -1,0 +1,902 @@
+"""All equilibria of small N-player games by support enumeration.
+
+For every *support profile* :math:`(S_1, \\dots, S_N)` (the strategies each
+player uses with positive probability) the equilibria with exactly these
+supports are the solutions of a polynomial system: each player's expected
+payoff is the same for every strategy of :math:`S_i`, probabilities sum to one
+and are positive on the support, and no strategy outside :math:`S_i` earns
+more. Player :math:`i`'s equations are multilinear in the other players'
+probabilities, so the system is linear when at most two players mix and
+polynomial otherwise.
+
+The search follows Porter, Nudelman and Shoham (2008), "Simple search methods
+for finding a Nash equilibrium": support sizes are tried smallest and most
+balanced first, and supports are built player by player while removing
+*conditionally dominated* strategies (strictly dominated given the supports
+chosen so far and the remaining candidates of the others). A support profile
+in which a support strategy is dominated is never solved.
+
+Systems are solved exactly over the rationals: linear ones by Gaussian
+elimination, polynomial ones with a Gröbner basis (``sympy``) in
+lexicographic order, factoring the univariate eliminant. Rational solutions
+are returned as ``Fraction`` (regret exactly 0); irrational ones (algebraic
+numbers, common with three or more players) are isolated to 50 digits and
+returned as floats with regret at most ``tol``.
+
+A support whose system has a positive-dimensional solution set (a degenerate
+game) is not silently skipped: a sample point is searched on it, and a
+warning says that the equilibria there form a continuum (or may), with
+``complete=False``.
+
+Examples
+--------
+Three players who are paid 1 when all choose the same (pure coordination):
+
+>>> from equishift.games import NormalFormGame
+>>> u = [[[1, 0], [0, 0]], [[0, 0], [0, 1]]]
+>>> g = NormalFormGame.from_arrays(u, u, u)
+>>> res = support_enumeration(g)
+>>> for eq in res.equilibria:
+...     print([[str(p) for p in row] for row in eq])
+[['1', '0'], ['1', '0'], ['1', '0']]
+[['0', '1'], ['0', '1'], ['0', '1']]
+[['1/2', '1/2'], ['1/2', '1/2'], ['1/2', '1/2']]
+>>> res.complete, res.exact
+(True, True)
+
+A game whose only equilibrium is irrational (Nau et al. 2004, section 4):
+
+>>> cells = {(0, 0, 0): (3, 0, 2), (1, 0, 0): (0, 1, 0), (0, 1, 0): (0, 2, 0),
+...          (1, 1, 0): (1, 0, 0), (0, 0, 1): (1, 0, 0), (1, 0, 1): (0, 3, 0),
+...          (0, 1, 1): (0, 1, 0), (1, 1, 1): (2, 0, 3)}
+>>> g = NormalFormGame([[[cells[a, b, c] for c in (0, 1)] for b in (0, 1)] for a in (0, 1)])
+>>> res = support_enumeration(g)
+>>> [[round(p, 6) for p in row] for row in res.equilibria[0]], res.exact
+([[0.619233, 0.380767], [0.479804, 0.520196], [0.378825, 0.621175]], False)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..games.normal_form import NormalFormGame
+from ..games.numbers import Number, integerize
+from .pure import pure_equilibria
+from .verify import DEFAULT_TOL, certificate
+
+__all__ = ["NPlayerResult", "can_enumerate", "support_enumeration"]
+
+Monomial = tuple[int, ...]
+Polynomial = dict[Monomial, int]
+"""A sparse polynomial with integer coefficients: ``{exponents: coefficient}``."""
+
+_DIGITS = 50
+"""Decimal digits to which irrational solutions are isolated."""
+_EPS = Fraction(1, 10**_DIGITS)
+_POSITIVE = Fraction(1, 10**30)
+"""An approximate (irrational) probability must exceed this to count as positive."""
+_BOXES = {2: 200, 3: 500, 4: 2000, 5: 6000}
+"""Boxes the exclusion test may try before a system is handed to sympy, by number of
+unknowns (sympy's cost grows steeply with the number of unknowns)."""
+_MAX_SYMPY_UNKNOWNS = 6
+"""Larger polynomial systems are not handed to sympy (a Gröbner basis of 7+ unknowns takes
+from tens of seconds to hours); their supports are reported as not solved."""
+_WITNESS_TRIALS = 6
+"""Random slices tried when looking for an equilibrium on a positive-dimensional set."""
+
+
+@dataclass(frozen=True)
+class NPlayerResult:
+    """Equilibria found by :func:`support_enumeration`.
+
+    Attributes
+    ----------
+    equilibria
+        Each equilibrium as one probability vector per player, in a
+        deterministic order: pure equilibria first (lexicographic), then by
+        total support size.
+    complete
+        ``True`` when every support profile was examined and none had a
+        continuum of solutions: the list holds every equilibrium of the game.
+    exact
+        ``True`` when every probability is a ``Fraction`` (regret exactly 0).
+    warnings
+        Budget reached, continua of equilibria, systems that could not be solved.
+    """
+
+    equilibria: tuple[tuple[tuple[Number, ...], ...], ...]
+    complete: bool
+    exact: bool
+    warnings: tuple[str, ...]
+
+
+def _n_support_profiles(shape: Sequence[int]) -> int:
+    return math.prod(2**n - 1 for n in shape)
+
+
+def can_enumerate(shape: tuple[int, ...]) -> bool:
+    """Whether support enumeration is expected to finish in seconds for this shape.
+
+    The cost is dominated by the supports on which three or more players mix
+    (a polynomial system solved with a Gröbner basis), so the test bounds the
+    number of support profiles and the number of unknowns of the largest system.
+
+    Examples
+    --------
+    >>> can_enumerate((3, 3, 3)), can_enumerate((2, 2, 2, 2)), can_enumerate((5, 5, 5))
+    (True, True, False)
+    """
+    if len(shape) < 2 or any(n < 1 for n in shape):
+        return False
+    unknowns = sum(n - 1 for n in shape)
+    return _n_support_profiles(shape) <= 400 and unknowns <= 6
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact linear algebra and polynomial systems
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _SystemSolution:
+    """Solutions of a polynomial system inside the open unit box.
+
+    ``points`` are rational approximations (exact when ``exact`` says so);
+    ``positive_dim`` flags a positive-dimensional solution set; ``failed``
+    says why the system could not be solved, if it could not.
+    """
+
+    points: list[tuple[tuple[Fraction, ...], bool]]
+    positive_dim: bool = False
+    failed: str = ""
+
+
+def _degree(polys: Sequence[Polynomial]) -> int:
+    return max((sum(m) for p in polys for m in p), default=0)
+
+
+def _solve_linear(polys: Sequence[Polynomial], nvars: int) -> _SystemSolution:
+    """Gaussian elimination over the rationals on polynomials of degree at most one."""
+    rows: list[list[Fraction]] = []
+    for p in polys:
+        row = [Fraction(0)] * (nvars + 1)
+        for mono, c in p.items():
+            k = next((v for v, e in enumerate(mono) if e), None)
+            if k is None:
+                row[nvars] -= c
+            else:
+                row[k] += c
+        rows.append(row)
+    pivots: list[int] = []
+    r = 0
+    for col in range(nvars):
+        piv = next((k for k in range(r, len(rows)) if rows[k][col] != 0), None)
+        if piv is None:
+            continue
+        rows[r], rows[piv] = rows[piv], rows[r]
+        inv = 1 / rows[r][col]
+        rows[r] = [v * inv for v in rows[r]]
+        for k in range(len(rows)):
+            if k != r and rows[k][col] != 0:
+                f = rows[k][col]
+                rows[k] = [a - f * b for a, b in zip(rows[k], rows[r], strict=True)]
+        pivots.append(col)
+        r += 1
+    if any(rows[k][nvars] != 0 for k in range(r, len(rows))):
+        return _SystemSolution([])
+    if r < nvars:
+        return _SystemSolution([], positive_dim=True)
+    values = [Fraction(0)] * nvars
+    for k, col in enumerate(pivots):
+        values[col] = rows[k][nvars]
+    if all(0 < v < 1 for v in values):
+        return _SystemSolution([(tuple(values), True)])
+    return _SystemSolution([])
+
+
+def _to_fraction(c: Any) -> Fraction:
+    return Fraction(int(c.p), int(c.q)) if hasattr(c, "p") else Fraction(c)
+
+
+def _eval_univariate(coeffs: Sequence[Fraction], t: Fraction) -> Fraction:
+    """Horner evaluation; ``coeffs`` from the highest degree down."""
+    acc = Fraction(0)
+    for c in coeffs:
+        acc = acc * t + c
+    return acc
+
+
+class _Sympy:
+    """Gröbner-basis solving of small polynomial systems over QQ (sympy imported lazily)."""
+
+    def __init__(self) -> None:
+        import sympy
+
+        self.sp = sympy
+        self.QQ = sympy.QQ
+
+    def polys(self, polys: Sequence[Polynomial], gens: Sequence[Any]) -> list[Any]:
+        return [
+            self.sp.Poly.from_dict(
+                {m: self.sp.Integer(c) for m, c in p.items()}, *gens, domain=self.QQ
+            )
+            for p in polys
+            if p
+        ]
+
+    def groebner(self, polys: Sequence[Any], gens: Sequence[Any], order: str) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.sp.groebner(list(polys), *gens, order=order, domain=self.QQ)
+
+    def solve(self, polys: Sequence[Polynomial], nvars: int) -> _SystemSolution:
+        gens = self.sp.symbols(f"x0:{nvars}")
+        P = self.polys(polys, gens)
+        G = self.groebner(P, gens, "grevlex")
+        if any(g.is_ground for g in G.polys):
+            return _SystemSolution([])
+        if not G.is_zero_dimensional:
+            return _SystemSolution([], positive_dim=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            L = G.fglm("lex")
+        out = _SystemSolution([])
+        for values, exact in self._solve_lex(list(L.polys), list(gens), out):
+            out.points.append((tuple(values[g] for g in gens), exact))
+        return out
+
+    def _solve_lex(
+        self, G: list[Any], gens: list[Any], out: _SystemSolution
+    ) -> list[tuple[dict[Any, Fraction], bool]]:
+        """Solutions in ``(0, 1)^n`` of a zero-dimensional lex Gröbner basis."""
+        if not gens:
+            return [({}, True)]
+        t = gens[-1]
+        univariate = [g for g in G if all(g.degree(x) == 0 for x in gens[:-1])]
+        h = next((g for g in univariate if not g.is_ground), None)
+        if h is None:
+            out.failed = "no univariate eliminant in the Gröbner basis"
+            return []
+        h = self.sp.Poly(h.as_expr(), t, domain=self.QQ)
+        results: list[tuple[dict[Any, Fraction], bool]] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            factors = h.factor_list()[1]
+        for f, _mult in factors:
+            if f.degree() == 1:
+                c1, c0 = (_to_fraction(c) for c in f.all_coeffs())
+                r = -c0 / c1
+                if not 0 < r < 1:
+                    continue
+                rest = [g.eval(t, self.sp.Rational(r.numerator, r.denominator)) for g in G]
+                rest = [g for g in rest if not g.is_zero]
+                if any(g.is_ground for g in rest):
+                    continue
+                sub = (
+                    list(self.groebner(rest, gens[:-1], "lex").polys)
+                    if rest and len(gens) > 1
+                    else rest
+                )
+                if any(g.is_ground for g in sub):
+                    continue
+                if not sub and len(gens) > 1:
+                    out.failed = "positive-dimensional fibre"
+                    continue
+                for vals, exact in self._solve_lex(sub, gens[:-1], out):
+                    results.append(({**vals, t: r}, exact))
+            else:
+                if f.count_roots(0, 1) == 0:
+                    continue
+                results.extend(self._irrational(G, f, gens, out))
+        return results
+
+    def _shape(self, G: list[Any], gens: list[Any]) -> list[tuple[Fraction, list[Fraction]]] | None:
+        """For a lex basis ``[c_k x_k + g_k(t)] + [f(t)]``: each ``(c_k, coefficients of g_k)``.
+
+        Then ``x_k = -g_k(t) / c_k``; ``None`` when the basis is not of this shape.
+        """
+        t = gens[-1]
+        forms: list[tuple[Fraction, list[Fraction]]] = []
+        for k, x in enumerate(gens[:-1]):
+            g = next(
+                (
+                    p
+                    for p in G
+                    if p.degree(x) == 1
+                    and all(p.degree(y) == 0 for j, y in enumerate(gens[:-1]) if j != k)
+                ),
+                None,
+            )
+            if g is None:
+                return None
+            expr = g.as_expr()
+            c = self.sp.Poly(expr, x).all_coeffs()
+            if len(c) != 2 or not self.sp.sympify(c[0]).is_Rational:
+                return None
+            rest = self.sp.Poly(c[1], t, domain=self.QQ).all_coeffs()
+            c0 = _to_fraction(c[0])
+            forms.append((c0, [_to_fraction(a) for a in rest]))
+        return forms
+
+    def _irrational(
+        self, G: list[Any], f: Any, gens: list[Any], out: _SystemSolution
+    ) -> list[tuple[dict[Any, Fraction], bool]]:
+        t = gens[-1]
+        fe = self.sp.Poly(f.as_expr(), *gens, domain=self.QQ)
+        B = list(self.groebner([*G, fe], gens, "lex").polys)
+        if any(g.is_ground for g in B):
+            return []
+        forms = self._shape(B, gens)
+        if forms is None:
+            out.failed = "the Gröbner basis is not in shape position"
+            return []
+        lo = self.sp.Integer(0)
+        hi = self.sp.Integer(1)
+        eps = self.sp.Rational(1, 10**_DIGITS)
+        results: list[tuple[dict[Any, Fraction], bool]] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            intervals = f.intervals(eps=eps, inf=lo, sup=hi)
+        for (a, b), _m in intervals:
+            root = (_to_fraction(a) + _to_fraction(b)) / 2
+            if not _POSITIVE < root < 1 - _POSITIVE:
+                continue
+            vals: dict[Any, Fraction] = {t: root}
+            for x, (c, g) in zip(gens[:-1], forms, strict=True):
+                vals[x] = -_eval_univariate(g, root) / c
+            results.append((vals, False))
+        return results
+
+
+_SYMPY: _Sympy | None = None
+
+
+def _sympy() -> _Sympy:
+    global _SYMPY
+    if _SYMPY is None:
+        _SYMPY = _Sympy()
+    return _SYMPY
+
+
+def _solve_system(polys: Sequence[Polynomial], nvars: int) -> _SystemSolution:
+    """Solutions of ``polys == 0`` with every variable in the open interval (0, 1)."""
+    polys = [p for p in polys if p]
+    if nvars == 0:
+        return _SystemSolution([] if polys else [((), True)])
+    if _degree(polys) <= 1:
+        return _solve_linear(polys, nvars)
+    return _sympy().solve(polys, nvars)
+
+
+def _excluded(
+    eqs: Sequence[Polynomial],
+    ineqs: Sequence[Polynomial],
+    nvars: int,
+    blocks: Sequence[Sequence[int]],
+    max_boxes: int = 300,
+) -> bool:
+    """Prove by branch and bound that no equilibrium with these supports exists.
+
+    Every polynomial here is multilinear (of degree at most one in each
+    variable), so on a box its extreme values are taken at the box's corners.
+    A box is discarded when an equation has the same strict sign at every
+    corner, when an inequality ``q <= 0`` is positive at every corner, or when
+    it lies outside a player's simplex (``sum(x) >= 1`` on the whole box).
+    Values are computed in floats from integer coefficients scaled to at most
+    1 and compared with a margin far above rounding error, so a discarded box
+    truly holds no solution. Returns ``True`` when every box was discarded,
+    ``False`` when that could not be shown within ``max_boxes`` boxes.
+    """
+    polys = [p for p in (*eqs, *ineqs) if p]
+    if not polys or nvars == 0 or nvars > 12:
+        return False
+    monos = sorted({m for p in polys for m in p})
+    expo = np.array(monos, dtype=bool)  # (terms, n)
+    coef = np.zeros((len(monos), len(polys)))
+    where = {m: k for k, m in enumerate(monos)}
+    for c, p in enumerate(polys):
+        big = max(abs(v) for v in p.values())
+        for m, v in p.items():
+            coef[where[m], c] = v / big
+    n_eq = sum(1 for p in eqs if p)
+    margin = 1e-9
+    bits = np.array(list(itertools.product((0.0, 1.0), repeat=nvars)))  # (2^n, n)
+    stack: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = [
+        (np.zeros(nvars), np.ones(nvars))
+    ]
+    boxes = 0
+    while stack:
+        lo, hi = stack.pop()
+        boxes += 1
+        if boxes > max_boxes:
+            return False
+        if any(lo[list(b)].sum() >= 1.0 for b in blocks if b):
+            continue
+        corners = lo + (hi - lo) * bits
+        mono_vals = np.prod(np.where(expo[None, :, :], corners[:, None, :], 1.0), axis=2)
+        vals = mono_vals @ coef  # (corners, polys)
+        vmin = vals.min(axis=0)
+        vmax = vals.max(axis=0)
+        if bool(np.any(vmin[:n_eq] > margin)) or bool(np.any(vmax[:n_eq] < -margin)):
+            continue
+        if bool(np.any(vmin[n_eq:] > margin)):
+            continue
+        k = int(np.argmax(hi - lo))
+        mid = (lo[k] + hi[k]) / 2
+        hi1 = hi.copy()
+        hi1[k] = mid
+        lo2 = lo.copy()
+        lo2[k] = mid
+        stack.append((lo2, hi))
+        stack.append((lo, hi1))
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The search
+# ---------------------------------------------------------------------------------------------
+
+
+class _Budget(Exception):
+    """Raised inside the search when the time budget is spent."""
+
+
+class _Search:
+    def __init__(self, game: NormalFormGame, tol: float, max_seconds: float) -> None:
+        self.game = game
+        self.tol = tol
+        self.deadline = time.monotonic() + max_seconds
+        self.n = game.n_players
+        self.shape = game.shape
+        if game.is_exact:
+            exact_payoffs = [np.asarray(game.payoff_array(i)) for i in range(self.n)]
+        else:
+            exact_payoffs = []
+            for i in range(self.n):
+                a = np.empty(self.shape, dtype=object)
+                a.ravel()[:] = [Fraction(float(v)) for v in game.float_payoffs()[..., i].ravel()]
+                exact_payoffs.append(a)
+        # Integer payoffs per player: comparisons are exact and the polynomial
+        # systems have integer coefficients (scaling a player's payoffs changes nothing).
+        self.u: list[NDArray[Any]] = [integerize(a) for a in exact_payoffs]
+        self.uo: list[NDArray[Any]] = [np.asarray(a, dtype=object) for a in self.u]
+        self.found: dict[tuple[Any, ...], tuple[tuple[Number, ...], ...]] = {}
+        self.warnings: list[str] = []
+        self.complete = True
+        self.covered = 0
+        self.solved = 0
+        self.unsolved: list[str] = []
+
+    # -- dominance ----------------------------------------------------------------------------
+    def _dominated(self, i: int, sets: Sequence[Sequence[int]], weak: bool) -> list[bool]:
+        """Which strategies of ``sets[i]`` some strategy of player i beats on ``sets[-i]``."""
+        idx = [range(self.shape[j]) if j == i else list(sets[j]) for j in range(self.n)]
+        sub = np.moveaxis(self.u[i][np.ix_(*idx)], i, 0).reshape(self.shape[i], -1)
+        cand = sub[list(sets[i])]
+        gt = sub[None, :, :] > cand[:, None, :]
+        if weak:
+            ge = sub[None, :, :] >= cand[:, None, :]
+            dom = (ge.all(axis=-1) & gt.any(axis=-1)).any(axis=-1)
+        else:
+            dom = gt.all(axis=-1).any(axis=-1)
+        return [bool(d) for d in np.asarray(dom).ravel()]
+
+    def _reduce(
+        self, sets: list[list[int]], fixed: int, sizes: Sequence[int]
+    ) -> list[list[int]] | None:
+        """Iterated removal of conditionally strictly dominated strategies.
+
+        Players ``< fixed`` have their supports chosen (a dominated support
+        strategy prunes the branch); the others' candidate sets shrink.
+        """
+        sets = [list(s) for s in sets]
+        changed = True
+        while changed:
+            changed = False
+            for i in range(self.n):
+                dom = self._dominated(i, sets, weak=False)
+                if not any(dom):
+                    continue
+                if i < fixed:
+                    return None
+                sets[i] = [a for a, d in zip(sets[i], dom, strict=True) if not d]
+                if len(sets[i]) < sizes[i]:
+                    return None
+                changed = True
+        return sets
+
+    # -- enumeration --------------------------------------------------------------------------
+    def _check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _Budget
+
+    def run(self) -> NPlayerResult:
+        game = self.game
+        for idx in pure_equilibria(game, tol=self.tol if not game.is_exact else 0.0):
+            prof = tuple(
+                tuple(Fraction(int(j == k)) for j in range(n))
+                for k, n in zip(idx, self.shape, strict=True)
+            )
+            self._add(prof, True)
+        full = [list(range(n)) for n in self.shape]
+        domains = self._reduce(full, 0, [1] * self.n)
+        assert domains is not None  # strict dominance never empties a strategy set
+        m = [len(d) for d in domains]
+        size_profiles = [
+            s for s in itertools.product(*(range(1, k + 1) for k in m)) if any(x > 1 for x in s)
+        ]
+        size_profiles.sort(key=lambda s: (sum(s), max(s) - min(s), s))
+        total = sum(
+            math.prod(math.comb(k, x) for k, x in zip(m, s, strict=True)) for s in size_profiles
+        )
+        try:
+            for sizes in size_profiles:
+                self._visit(sizes, 0, [], domains, m)
+        except _Budget:
+            left = total - self.covered
+            self.complete = False
+            self.warnings.append(
+                f"time budget of the support enumeration reached: {left} of {total} "
+                "support profiles were not examined; the equilibria listed are verified "
+                "but others may exist"
+            )
+        if self.unsolved:
+            self.warnings.append(
+                f"{len(self.unsolved)} support profile(s) lead to polynomial systems with more "
+                f"than {_MAX_SYMPY_UNKNOWNS} unknowns, too large to solve exactly, and were "
+                f"skipped (first: {self.unsolved[0]}); equilibria with these supports may be "
+                "missing"
+            )
+        return self._result()
+
+    def _subtree(self, sizes: Sequence[int], depth: int, m: Sequence[int]) -> int:
+        return math.prod(math.comb(m[j], sizes[j]) for j in range(depth, self.n))
+
+    def _visit(
+        self,
+        sizes: Sequence[int],
+        depth: int,
+        chosen: list[list[int]],
+        domains: list[list[int]],
+        m: Sequence[int],
+    ) -> None:
+        c0 = self.covered
+        per_child = self._subtree(sizes, depth + 1, m)
+        for k, support in enumerate(itertools.combinations(domains[depth], sizes[depth])):
+            self._check_time()
+            sets = [*chosen, list(support), *domains[depth + 1 :]]
+            reduced = self._reduce(sets, depth + 1, sizes)
+            if reduced is not None:
+                if depth + 1 == self.n:
+                    self._leaf(reduced)
+                else:
+                    self._visit(sizes, depth + 1, reduced[: depth + 1], reduced, m)
+            self.covered = c0 + (k + 1) * per_child
+        self.covered = c0 + self._subtree(sizes, depth, m)
+
+    # -- one support profile ------------------------------------------------------------------
+    def _leaf(self, supports: list[list[int]]) -> None:
+        for i in range(self.n):
+            if any(self._dominated(i, supports, weak=True)):
+                return
+        polys, nvars, offsets = self._system(supports)
+        if _degree(polys) > 1:
+            ineqs = self._outside(supports, offsets, nvars)
+            blocks = [
+                range(off, off + len(s) - 1)
+                for off, s in zip(offsets, supports, strict=True)
+                if off is not None
+            ]
+            if _excluded(polys, ineqs, nvars, blocks, max_boxes=_BOXES.get(nvars, 20000)):
+                return
+            if nvars > _MAX_SYMPY_UNKNOWNS:
+                self.complete = False
+                self.unsolved.append(self._label(supports))
+                return
+        sol = _solve_system(polys, nvars)
+        self.solved += 1
+        self._accept(supports, offsets, sol)
+        if sol.failed:
+            self.complete = False
+            self.warnings.append(
+                f"the equations for supports {self._label(supports)} could not be solved "
+                f"({sol.failed}); equilibria with these supports may be missing"
+            )
+        if sol.positive_dim:
+            mixers = [j for j, s in enumerate(supports) if len(s) > 1]
+            if len(mixers) == 1:
+                self._one_mixer(supports, mixers[0])
+            else:
+                self._continuum(supports, polys, nvars, offsets)
+
+    def _system(self, supports: list[list[int]]) -> tuple[list[Polynomial], int, list[int | None]]:
+        """Indifference equations over the support profile, in the free probabilities.
+
+        Player j mixing over ``S_j = [s_0, ..., s_k]`` has unknowns ``x_1..x_k``
+        (probabilities of ``s_1..s_k``) and ``p(s_0) = 1 - sum(x)``.
+        """
+        offsets: list[int | None] = []
+        nvars = 0
+        for s in supports:
+            if len(s) > 1:
+                offsets.append(nvars)
+                nvars += len(s) - 1
+            else:
+                offsets.append(None)
+        polys = [
+            self._difference(supports, offsets, nvars, i, a)
+            for i, s in enumerate(supports)
+            for a in s[1:]
+        ]
+        return polys, nvars, offsets
+
+    def _outside(
+        self, supports: list[list[int]], offsets: list[int | None], nvars: int
+    ) -> list[Polynomial]:
+        """``u_i(b) - u_i(s_0) <= 0`` for every strategy ``b`` outside each support."""
+        return [
+            self._difference(supports, offsets, nvars, i, b)
+            for i, s in enumerate(supports)
+            for b in range(self.shape[i])
+            if b not in s
+        ]
+
+    def _difference(
+        self, supports: list[list[int]], offsets: list[int | None], nvars: int, i: int, a: int
+    ) -> Polynomial:
+        """``u_i(a, sigma_-i) - u_i(s_0, sigma_-i)`` as a polynomial in the free probabilities."""
+        s0 = supports[i][0]
+        idx = [[a, s0] if j == i else list(supports[j]) for j in range(self.n)]
+        sub = np.moveaxis(self.uo[i][np.ix_(*idx)], i, 0)
+        t = sub[0] - sub[1]
+        others = [j for j in range(self.n) if j != i]
+        # Change basis on each mixing axis: p_0 = 1 - sum(x) gives the
+        # constant t[0] and the coefficient t[m] - t[0] for x_m.
+        for ax, j in enumerate(others):
+            if len(supports[j]) > 1:
+                first = np.take(t, [0], axis=ax)
+                rest = np.take(t, range(1, t.shape[ax]), axis=ax) - first
+                t = np.concatenate([first, rest], axis=ax)
+        poly: Polynomial = {}
+        for pos in itertools.product(*(range(d) for d in t.shape)):
+            c = int(t[pos])
+            if c == 0:
+                continue
+            mono = [0] * nvars
+            for ax, j in enumerate(others):
+                off = offsets[j]
+                if off is not None and pos[ax] > 0:
+                    mono[off + pos[ax] - 1] = 1
+            poly[tuple(mono)] = c
+        return poly
+
+    def _profile(
+        self, supports: list[list[int]], offsets: list[int | None], values: Sequence[Fraction]
+    ) -> tuple[tuple[Fraction, ...], ...] | None:
+        prof: list[tuple[Fraction, ...]] = []
+        for j, s in enumerate(supports):
+            row = [Fraction(0)] * self.shape[j]
+            off = offsets[j]
+            if off is None:
+                row[s[0]] = Fraction(1)
+            else:
+                xs = values[off : off + len(s) - 1]
+                row[s[0]] = 1 - sum(xs, Fraction(0))
+                for k, v in zip(s[1:], xs, strict=True):
+                    row[k] = v
+            prof.append(tuple(row))
+        return tuple(prof)
+
+    def _accept(
+        self, supports: list[list[int]], offsets: list[int | None], sol: _SystemSolution
+    ) -> int:
+        """Verify each solution of the system; return how many were equilibria."""
+        count = 0
+        for values, exact in sol.points:
+            prof = self._profile(supports, offsets, values)
+            if prof is None:
+                continue
+            margin = Fraction(0) if exact else _POSITIVE
+            if any(prof[j][k] <= margin for j, s in enumerate(supports) for k in s):
+                continue
+            out: tuple[tuple[Number, ...], ...]
+            if exact and self.game.is_exact:
+                if not certificate(self.game, prof).is_equilibrium:
+                    continue
+                out = prof
+            else:
+                fl = tuple(tuple(float(p) for p in row) for row in prof)
+                if not certificate(self.game, fl, tol=self.tol).is_equilibrium:
+                    continue
+                out = fl
+            self._add(out, exact and self.game.is_exact)
+            count += 1
+        return count
+
+    def _one_mixer(self, supports: list[list[int]], i: int) -> None:
+        """One player mixes and is indifferent on ``S_i`` against pure opponents.
+
+        Every mixture over ``S_i`` solves the indifference equations; it is an
+        equilibrium iff the opponents' pure strategies stay best responses,
+        constraints that are linear in player i's mixture. A linear program
+        (maximise the smallest probability) decides whether strictly positive
+        mixtures satisfy them; an interior point it finds is rounded to a
+        fraction and verified exactly before it is reported.
+        """
+        from scipy.optimize import linprog
+
+        s_i = supports[i]
+        k = len(s_i)
+        rows: list[NDArray[np.float64]] = []
+        for j in range(self.n):
+            if j == i:
+                continue
+            # Payoff of each strategy of j (rows) against each strategy in S_i (columns).
+            idx: list[Any] = [list(supports[q]) for q in range(self.n)]
+            idx[j] = list(range(self.shape[j]))
+            sub = np.moveaxis(self.u[j][np.ix_(*idx)], (j, i), (0, 1))
+            vals = np.asarray(sub.reshape(self.shape[j], k), dtype=np.float64)
+            own = vals[supports[j][0]]
+            scale = max(float(np.abs(vals).max()), 1.0)
+            rows.extend((vals[b] - own) / scale for b in range(self.shape[j]))
+        # Variables (p_1..p_k, t): maximise t with p >= t, sum p = 1, rows @ p <= 0.
+        a_ub = [np.append(r, 0.0) for r in rows]
+        a_ub += [np.append(-np.eye(k)[m], 1.0) for m in range(k)]
+        b_ub = np.zeros(len(a_ub))
+        res = linprog(
+            c=np.append(np.zeros(k), -1.0),
+            A_ub=np.array(a_ub),
+            b_ub=b_ub,
+            A_eq=np.array([np.append(np.ones(k), 0.0)]),
+            b_eq=np.array([1.0]),
+            bounds=[(0, 1)] * (k + 1),
+            method="highs",
+        )
+        if res.status != 0 or -res.fun <= 1e-9:
+            return  # no strictly positive mixture keeps the opponents' strategies best
+        self.complete = False
+        probs = [Fraction(float(v)).limit_denominator(10**6) for v in res.x[:k]]
+        probs[0] = 1 - sum(probs[1:], Fraction(0))
+        sol = _SystemSolution([(tuple(probs[1:]), True)])
+        offsets: list[int | None] = [0 if j == i else None for j in range(self.n)]
+        found = self._accept(supports, offsets, sol)
+        label = self._label(supports)
+        if found:
+            self.warnings.append(
+                f"the equilibria with supports {label} form a continuum (every mixture of "
+                f"{self.game.players[i]} in a polytope); only 1 sample point of it was reported"
+            )
+        else:
+            self.warnings.append(
+                f"the equilibria with supports {label} form a continuum (mixtures of "
+                f"{self.game.players[i]} in a polytope); no sample point could be verified"
+            )
+
+    def _continuum(
+        self,
+        supports: list[list[int]],
+        polys: list[Polynomial],
+        nvars: int,
+        offsets: list[int | None],
+    ) -> None:
+        """A positive-dimensional solution set: look for sample equilibria on random slices."""
+        self.complete = False
+        rng = random.Random(repr(supports))
+        found = 0
+        for _trial in range(_WITNESS_TRIALS):
+            self._check_time()
+            order = list(range(nvars))
+            rng.shuffle(order)
+            pins: list[Polynomial] = []
+            for v in order:
+                den = rng.randint(7, 97)
+                num = rng.randint(1, den - 1)
+                mono = tuple(int(k == v) for k in range(nvars))
+                pin: Polynomial = {mono: den, (0,) * nvars: -num}
+                sol = _solve_system([*polys, *pins, pin], nvars)
+                if sol.failed:
+                    break
+                if sol.positive_dim:
+                    pins.append(pin)
+                    continue
+                if not sol.points:
+                    continue  # this variable is determined on the set (or the slice misses)
+                found += self._accept(supports, offsets, sol)
+                break
+            if found:
+                break
+        label = self._label(supports)
+        if found:
+            self.warnings.append(
+                f"the equilibria with supports {label} form a continuum; only {found} "
+                "sample point(s) of it were reported"
+            )
+        else:
+            self.warnings.append(
+                f"the equilibrium conditions for supports {label} have a continuum of "
+                "solutions; no equilibrium was found on it by sampling, but a continuum of "
+                "equilibria with these supports cannot be ruled out"
+            )
+
+    def _label(self, supports: list[list[int]]) -> str:
+        g = self.game
+        parts = [
+            f"{g.players[j]}: {', '.join(g.strategies[j][k] for k in s)}"
+            for j, s in enumerate(supports)
+        ]
+        return "{" + "; ".join(parts) + "}"
+
+    # -- results ------------------------------------------------------------------------------
+    def _add(self, prof: tuple[tuple[Number, ...], ...], exact: bool) -> None:
+        if exact:
+            key: tuple[Any, ...] = ("exact", prof)
+        else:
+            key = ("float", tuple(tuple(round(float(p), 7) for p in row) for row in prof))
+        if not self.game.is_exact:
+            prof = tuple(tuple(float(p) for p in row) for row in prof)
+        self.found.setdefault(key, prof)
+
+    def _result(self) -> NPlayerResult:
+        eqs = list(self.found.values())
+
+        # Drop a float point that duplicates an exact one (it cannot happen in theory:
+        # every equilibrium has one support; this guards against rounding).
+        def sort_key(prof: tuple[tuple[Number, ...], ...]) -> tuple[Any, ...]:
+            size = sum(1 for row in prof for p in row if p > 0)
+            return (size, tuple(tuple(-float(p) for p in row) for row in prof))
+
+        eqs.sort(key=sort_key)
+        exact = all(isinstance(p, Fraction) for prof in eqs for row in prof for p in row)
+        return NPlayerResult(tuple(eqs), self.complete, exact, tuple(self.warnings))
+
+
+def support_enumeration(
+    game: NormalFormGame, *, tol: float = DEFAULT_TOL, max_seconds: float = 60.0
+) -> NPlayerResult:
+    """All Nash equilibria of a small N-player game, by support enumeration.
+
+    Parameters
+    ----------
+    game
+        A normal-form game with any number of players (meant for three or more;
+        two-player games work too).
+    tol
+        Regret tolerance for equilibria returned as floats (irrational
+        solutions, or float games). Exact solutions have regret exactly 0.
+    max_seconds
+        Time budget. When it runs out the equilibria found so far are
+        returned with ``complete=False`` and a warning saying how many support
+        profiles were left.
+
+    Returns
+    -------
+    NPlayerResult
+        Every isolated equilibrium when ``complete`` is ``True``; when the game
+        is degenerate and some support carries a continuum of equilibria, a
+        sample point of it (if one was found), a warning and ``complete=False``.
+
+    Examples
+    --------
+    >>> from equishift.games import NormalFormGame
+    >>> import numpy as np
+    >>> u = np.zeros((2, 2, 2, 3), dtype=int)  # McKelvey and McLennan's 2x2x2 example
+    >>> u[0, 0, 0], u[1, 1, 0] = (9, 8, 12), (9, 8, 2)
+    >>> u[1, 0, 1] = u[0, 1, 1] = (3, 4, 6)
+    >>> res = support_enumeration(NormalFormGame(u))
+    >>> len(res.equilibria), res.complete, res.exact
+    (9, True, True)
+    >>> [[str(p) for p in row] for row in res.equilibria[-1]]
+    [['2/5', '3/5'], ['1/2', '1/2'], ['1/3', '2/3']]
+    """
+    return _Search(game, tol, max_seconds).run()
