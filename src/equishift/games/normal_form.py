@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import GameError
-from .numbers import Number, as_float_array, format_number, to_number
+from .numbers import Number, as_float_array, format_number, integerize, to_number
 
 __all__ = ["NormalFormGame"]
 
@@ -91,7 +91,15 @@ class NormalFormGame:
     equishift.games.errors.GameError: payoff of Player 2 at ('1', '1') is NaN; ...
     """
 
-    __slots__ = ("_exact", "_payoffs", "_players", "_provenance", "_strategies", "_title")
+    __slots__ = (
+        "_exact",
+        "_ordinal_cache",
+        "_payoffs",
+        "_players",
+        "_provenance",
+        "_strategies",
+        "_title",
+    )
 
     def __init__(
         self,
@@ -145,6 +153,11 @@ class NormalFormGame:
         self._strategies = tuple(strat_t)
         self._title = str(title)
         self._provenance = tuple(provenance)
+        self._ordinal_cache: NDArray[Any] | None = None
+        if arr.dtype.kind in "iu" and arr.size and np.abs(arr).max() < 2**62:
+            # Integer input is already exactly comparable: keep it for the solvers.
+            self._ordinal_cache = np.array(arr, dtype=np.int64)
+            self._ordinal_cache.flags.writeable = False
         self._payoffs, self._exact = self._convert(arr)
         self._payoffs.flags.writeable = False
 
@@ -361,6 +374,31 @@ class NormalFormGame:
     def payoff_array(self, player: int | str) -> NDArray[Any]:
         """Read-only payoffs of one player, shape ``(n_1, ..., n_N)``."""
         return self._payoffs[..., self.player_index(player)]
+
+    def comparable_payoffs(self) -> NDArray[Any]:
+        """Payoffs in a dtype where comparisons are exact and fast (read-only, cached).
+
+        Exact games: each player's payoffs scaled by the lcm of their denominators into
+        integers (``int64`` when they fit), which keeps every order and tie. Float games:
+        the ``float64`` payoffs. Use it to compare payoffs of the same player only.
+
+        >>> NormalFormGame([[["1/2", "1/3"]]]).comparable_payoffs().tolist()
+        [[[1, 1]]]
+        """
+        if self._ordinal_cache is None:
+            if self._exact:
+                cols = [integerize(self._payoffs[..., i]) for i in range(self.n_players)]
+                if all(c.dtype == np.int64 for c in cols):
+                    out = np.stack(cols, axis=-1)
+                else:
+                    out = np.empty(self._payoffs.shape, dtype=object)
+                    for i, c in enumerate(cols):
+                        out[..., i] = c
+            else:
+                out = self._payoffs
+            out.flags.writeable = False
+            self._ordinal_cache = out
+        return self._ordinal_cache
 
     def float_payoffs(self) -> NDArray[np.float64]:
         """The payoffs as a new ``float64`` array."""

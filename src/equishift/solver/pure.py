@@ -23,7 +23,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..games.normal_form import NormalFormGame
-from ..games.numbers import integerize
 
 __all__ = [
     "Elimination",
@@ -36,12 +35,7 @@ __all__ = [
 
 def _comparable(game: NormalFormGame) -> NDArray[Any]:
     """Payoffs in a dtype where ``==`` and ``max`` are exact (ints) or plain floats."""
-    if game.is_exact:
-        return np.stack(
-            [integerize(np.asarray(game.payoff_array(i))) for i in range(game.n_players)],
-            axis=-1,
-        )
-    return game.float_payoffs()
+    return game.comparable_payoffs()
 
 
 def best_response_mask(game: NormalFormGame, *, tol: float = 0.0) -> NDArray[np.bool_]:
