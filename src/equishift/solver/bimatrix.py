@@ -71,8 +71,9 @@ __all__ = ["BimatrixResult", "all_equilibria", "can_enumerate", "lemke_howson"]
 Profile = tuple[tuple[Number, ...], tuple[Number, ...]]
 IntMatrix = list[list[int]]
 
-# Tolerances of the floating-point search. Every coordinate of a feasible vertex lies in
-# [0, 1] (all constraint coefficients are integers >= 1), so absolute tolerances are used.
+# Tolerances of the floating-point search. The constraint coefficients are scaled into
+# [1/2, 1], so every coordinate of a feasible vertex lies in [0, 2] and absolute tolerances
+# are used.
 _ZERO_TOL = 1e-9  # a value this small *may* be zero: the label is a candidate
 _TIE_TOL = 1e-9  # ratios this close *may* tie: both pivots are explored
 _PIV_REL = 1e-10  # pivot elements below this (relative to their column) are treated as 0
@@ -141,7 +142,8 @@ def _prepare(A: Any, B: Any, fname: str) -> tuple[IntMatrix, IntMatrix, bool]:
     """Check the shapes; return positive integer payoff matrices and whether input was exact.
 
     Each player's payoffs get their own positive affine transformation (scale by the lcm of
-    the denominators, shift so the least entry is 1), which changes no best response.
+    the denominators, shift so every entry lies in [R + 1, 2R + 1] where R is the range),
+    which changes no best response.
     """
     a = np.asarray(A)
     b = np.asarray(B)
@@ -167,8 +169,10 @@ def _prepare(A: Any, B: Any, fname: str) -> tuple[IntMatrix, IntMatrix, bool]:
         for v in vals:
             lcm = lcm * v.denominator // math.gcd(lcm, v.denominator)
         ints = [v.numerator * (lcm // v.denominator) for v in vals]
-        low = min(ints)
-        shifted = [v - low + 1 for v in ints]
+        low, high = min(ints), max(ints)
+        # Entries in [R + 1, 2R + 1] (R = high - low): within a factor of 2 of each other,
+        # which keeps the floating-point search well scaled.
+        shifted = [v - low + (high - low) + 1 for v in ints]
         n = arr.shape[1]
         out.append([shifted[r * n : (r + 1) * n] for r in range(arr.shape[0])])
     return out[0], out[1], exact
@@ -407,7 +411,8 @@ def _float_search(C: IntMatrix, deadline: float) -> _Nodes:
     """
     r, d = len(C), len(C[0])
     nv = d + r
-    M = np.hstack([np.array(C, dtype=np.float64), np.eye(r)])
+    Cf = np.array(C, dtype=np.float64)
+    M = np.hstack([Cf / Cf.max(), np.eye(r)])  # a positive scaling: the same bases
     small = nv <= 62
     pow2 = np.left_shift(np.int64(1), np.arange(min(nv, 62), dtype=np.int64))
 
