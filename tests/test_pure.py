@@ -72,3 +72,31 @@ def test_weak_dominance_order_is_reproducible() -> None:
     r2 = iterated_elimination(g, strict=False)
     assert r1.steps == r2.steps
     assert r1.steps[0] == ("Player 1", "M", "T")
+
+
+def test_solve_large_bimatrix_falls_back_to_lemke_howson_and_says_so() -> None:
+    import numpy as np
+
+    from equishift.solver import solve
+
+    rng = np.random.default_rng(7)
+    g = NormalFormGame.from_arrays(rng.integers(0, 9, (20, 20)), rng.integers(0, 9, (20, 20)))
+    sol = solve(g)
+    assert sol.method == "lemke_howson" and not sol.complete and len(sol.equilibria) == 1
+    assert "beyond the size" in sol.warnings[0]
+    assert sol.equilibria[0].regret == 0
+
+
+def test_solve_large_nplayer_falls_back_to_pure_and_says_so() -> None:
+    import numpy as np
+
+    from equishift.solver import solve
+
+    rng = np.random.default_rng(3)
+    g = NormalFormGame.from_arrays(*[rng.integers(0, 5, (4,) * 5) for _ in range(5)])
+    sol = solve(g)
+    assert sol.method == "pure" and not sol.complete
+    assert sol.scope == "Nash equilibria" and "only pure-strategy" in sol.warnings[0]
+    assert [eq.pure_profile() for eq in sol.equilibria] == [
+        tuple(g.strategies[i][k] for i, k in enumerate(p)) for p in pure_equilibria(g)
+    ]

@@ -205,6 +205,15 @@ def _solve_normal(
         A, B = game.payoff_array(0), game.payoff_array(1)
         if method == "lemke_howson":
             x, y = bimatrix.lemke_howson(A, B)
+            warns = ["Lemke–Howson finds one equilibrium; others may exist"]
+            if auto:
+                warns.insert(
+                    0,
+                    f"a {game.shape[0]}x{game.shape[1]} game is beyond the size where all "
+                    "equilibria can be enumerated in seconds (up to m+n = 28, or one side "
+                    "of 2-4 strategies against up to 40-150); force method='bimatrix' with a "
+                    "larger max_seconds to try",
+                )
             return _finish(
                 game,
                 method,
@@ -212,7 +221,7 @@ def _solve_normal(
                 complete=False,
                 scope="one Nash equilibrium",
                 tol=tol,
-                warnings=["Lemke–Howson finds one equilibrium; others may exist"],
+                warnings=warns,
             )
         res = bimatrix.all_equilibria(A, B, tol=tol, max_seconds=max_seconds)
         return _finish(
