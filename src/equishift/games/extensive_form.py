@@ -12,8 +12,16 @@ recursion. As in Gambit:
   payoff of a play is the sum of the outcomes along its path.
 
 Build a game with :meth:`ExtensiveFormGame.build` from nested
-:class:`Decision`, :class:`Chance` and :class:`Terminal` nodes, or read a
-Gambit ``.efg`` file with :meth:`ExtensiveFormGame.from_file`.
+:class:`Decision`, :class:`Chance` and :class:`Terminal` nodes, with
+:meth:`ExtensiveFormGame.from_arrays` from flat per-node arrays (no Python
+object per node: millions of nodes in about a second), or read a Gambit
+``.efg`` file with :meth:`ExtensiveFormGame.from_file`.
+
+Big trees stay cheap: information sets and outcomes are stored as columns and
+their records (:class:`Infoset`, :class:`Outcome`) are only built when asked
+for; solvers use :meth:`ExtensiveFormGame.infoset_columns`,
+:meth:`ExtensiveFormGame.scaled_node_payoffs` (exact integers with a common
+scale) and :meth:`ExtensiveFormGame.level_order`.
 
 Examples
 --------
@@ -67,6 +75,7 @@ __all__ = [
     "Decision",
     "ExtensiveFormGame",
     "Infoset",
+    "InfosetColumns",
     "Node",
     "Outcome",
     "ReducedNormalForm",
@@ -80,6 +89,8 @@ DECISION = 1
 """Node kind of a player's decision node."""
 CHANCE = 2
 """Node kind of a chance node."""
+
+_ONE = Fraction(1)
 
 DEFAULT_MAX_PROFILES = 1_000_000
 """Default limit on the number of pure profiles of a reduced normal form."""
@@ -266,6 +277,33 @@ class TreeArrays:
         return int(self.kind.shape[0])
 
 
+class InfosetColumns(NamedTuple):
+    """Information sets as columns, indexed by global id (see :attr:`TreeArrays.infoset`).
+
+    Attributes
+    ----------
+    player, local_index, n_actions
+        Player (``-1`` for chance), index among the player's sets, number of actions.
+    first_node, n_members
+        First member node in preorder, and the number of member nodes.
+    labels, actions, probs
+        Labels, action labels, and chance probabilities (``None`` for players).
+    file_labels, file_actions
+        The labels as given (possibly empty or repeated), used when writing files.
+    """
+
+    player: NDArray[np.int64]
+    local_index: NDArray[np.int64]
+    n_actions: NDArray[np.int64]
+    first_node: NDArray[np.int64]
+    n_members: NDArray[np.int64]
+    labels: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    probs: tuple[tuple[Fraction, ...] | None, ...]
+    file_labels: tuple[str, ...]
+    file_actions: tuple[tuple[str, ...], ...]
+
+
 class ReducedNormalForm(NamedTuple):
     """The reduced strategic form of a tree, with the map back to behaviour.
 
@@ -403,6 +441,10 @@ def _unique_labels(raw: Sequence[str], default: Any) -> tuple[str, ...]:
     """
     if len(set(raw)) == len(raw) and all(lab.strip() for lab in raw):
         return tuple(raw)  # the common case, kept fast for big trees
+    if not any(lab.strip() for lab in raw):  # all generated (big trees read from files)
+        gen = tuple(str(default(k)) for k in range(len(raw)))
+        if len(set(gen)) == len(gen):
+            return gen
     base = [lab if lab.strip() else str(default(k)) for k, lab in enumerate(raw)]
     counts: dict[str, int] = {}
     for lab in base:
@@ -458,15 +500,23 @@ class ExtensiveFormGame:
         "_comment",
         "_exact",
         "_file_players",
-        "_infosets",
+        "_g_actions",
+        "_g_file_actions",
+        "_g_file_labels",
+        "_g_index",
+        "_g_labels",
+        "_g_player",
+        "_g_probs",
         "_node_labels",
-        "_outcomes",
-        "_player_infosets",
+        "_outcome_list",
         "_players",
         "_provenance",
+        "_scaled",
         "_title",
         "_tree",
     )
+    _outcome_list: tuple[Outcome, ...] | None
+    _scaled: tuple[NDArray[Any], int] | None
 
     def __init__(
         self,
@@ -476,137 +526,194 @@ class ExtensiveFormGame:
         comment: str = "",
         provenance: Sequence[str] = (),
     ) -> None:
-        n_players = len(raw.players)
-        if n_players == 0:
-            raise GameError("an extensive-form game needs at least one player")
+        self._start(raw.players, len(raw.kind), title, comment, provenance)
         n = len(raw.kind)
+        kind = np.asarray(raw.kind, dtype=np.int8)
+        parent = np.asarray(raw.parent, dtype=np.int64)
+        action = np.asarray(raw.action, dtype=np.int64)
+        if n > 1 and (
+            np.any(parent[1:] >= np.arange(1, n, dtype=np.int64)) or np.any(parent[1:] < 0)
+        ):
+            raise GameError("nodes are not in preorder (a parent after its child)")
+        self._setup_tree(
+            kind,
+            parent,
+            action,
+            np.asarray(raw.n_children, dtype=np.int64),
+            np.asarray(raw.infoset, dtype=np.int64),
+            np.array([ri.player for ri in raw.infosets], dtype=np.int64),
+            [ri.label for ri in raw.infosets],
+            [ri.actions for ri in raw.infosets],
+            [ri.probs for ri in raw.infosets],
+            np.asarray(raw.outcome, dtype=np.int64),
+        )
+        # Outcomes.
+        n_players = len(self._players)
+        outcomes: list[Outcome] = []
+        exact = True
+        all_exact = {len(o.payoffs) for o in raw.outcomes} <= {n_players} and {
+            type(p) for o in raw.outcomes for p in o.payoffs
+        } <= {Fraction}
+        if all_exact:  # already exact numbers (big files): nothing to convert
+            outcomes = list(raw.outcomes)
+        else:
+            for o in raw.outcomes:
+                if len(o.payoffs) != n_players:
+                    raise GameError(
+                        f"outcome {o.label!r} has {len(o.payoffs)} payoffs, expected {n_players}"
+                    )
+                vals = tuple(
+                    p
+                    if type(p) is Fraction
+                    else to_number(p, what=f"payoff of {self._players[j]} in outcome {o.label!r}")
+                    for j, p in enumerate(o.payoffs)
+                )
+                exact = exact and all(isinstance(v, Fraction) for v in vals)
+                outcomes.append(o if vals == o.payoffs else Outcome(o.label, vals))
+        self._outcome_list = tuple(outcomes)
+        self._exact = exact
+        self._node_labels = tuple(raw.labels)
+
+    def _start(
+        self,
+        players: Sequence[str],
+        n: int,
+        title: str,
+        comment: str,
+        provenance: Sequence[str],
+    ) -> None:
+        if len(players) == 0:
+            raise GameError("an extensive-form game needs at least one player")
         if n == 0:
             raise GameError("the game tree has no nodes")
-        self._file_players = tuple(raw.players)
-        self._players = _unique_labels(raw.players, lambda k: f"Player {k + 1}")
+        self._file_players = tuple(players)
+        self._players = _unique_labels(list(players), lambda k: f"Player {k + 1}")
         self._title = str(title)
         self._comment = str(comment)
         self._provenance = tuple(provenance)
         self._cache: dict[str, Any] = {}
+        self._outcome_list = None
+        self._scaled = None
 
-        kind = np.asarray(raw.kind, dtype=np.int8)
-        parent = np.asarray(raw.parent, dtype=np.int64)
-        nchild = np.asarray(raw.n_children, dtype=np.int64)
+    def _setup_tree(
+        self,
+        kind: NDArray[np.int8],
+        parent: NDArray[np.int64],
+        action: NDArray[np.int64],
+        nchild: NDArray[np.int64],
+        node_iset: NDArray[np.int64],
+        iset_player: NDArray[np.int64],
+        iset_labels: Sequence[str],
+        iset_actions: Sequence[Sequence[str]],
+        iset_probs: Sequence[Sequence[Any] | None],
+        outcome: NDArray[np.int64],
+        depth_size: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None,
+    ) -> None:
+        """Validate a tree in preorder and store it with its information sets as columns.
+
+        ``node_iset`` holds ids into the ``iset_*`` columns (``-1`` for terminal
+        nodes); ids no node uses are dropped. Information sets are renumbered per
+        player in order of first appearance, chance last.
+        """
+        n = int(kind.shape[0])
+        m = len(self._players)
         child_ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(nchild, out=child_ptr[1:])
         children = np.empty(int(child_ptr[-1]), dtype=np.int64)
-        action = np.asarray(raw.action, dtype=np.int64)
         nonroot = np.arange(1, n, dtype=np.int64)
-        if n > 1:
-            if np.any(parent[1:] >= nonroot) or np.any(parent[1:] < 0):
-                raise GameError("nodes are not in preorder (a parent after its child)")
-            children[child_ptr[parent[1:]] + action[1:]] = nonroot
-        depth = _depths(parent)
-        size = np.ones(n, dtype=np.int64)
-        by_depth = np.argsort(-depth, kind="stable")
-        cuts = np.flatnonzero(np.diff(depth[by_depth])) + 1
-        for nodes in np.split(by_depth, cuts):  # deepest level first
-            nodes = nodes[nodes > 0]
-            np.add.at(size, parent[nodes], size[nodes])
-
-        # Information sets: validate and order per player by first appearance.
-        infoset = np.asarray(raw.infoset, dtype=np.int64)
-        per_player: list[list[int]] = [[] for _ in range(n_players)]
-        chance_ids: list[int] = []
-        first_seen: dict[int, int] = {}
-        for v in range(n):
-            h = int(infoset[v])
-            if h >= 0 and h not in first_seen:
-                first_seen[h] = v
-        order = sorted(first_seen, key=lambda h: first_seen[h])
-        for h in order:
-            ri = raw.infosets[h]
-            if ri.player == -1:
-                chance_ids.append(h)
-            elif 0 <= ri.player < n_players:
-                per_player[ri.player].append(h)
-            else:
-                raise GameError(f"information set names player {ri.player + 1} of {n_players}")
-        new_id: dict[int, int] = {}
-        infos: list[Infoset] = []
-        player_infosets: list[tuple[Infoset, ...]] = []
-        for i, ids in enumerate([*per_player, chance_ids]):
-            is_chance = i == n_players
-            who = "Chance" if is_chance else self._players[i]
-            labels = _unique_labels(
-                [raw.infosets[h].label for h in ids], lambda k, who=who: f"{who}:{k + 1}"
-            )
-            group: list[Infoset] = []
-            for k, h in enumerate(ids):
-                ri = raw.infosets[h]
-                if not ri.actions:
-                    raise GameError(f"information set {labels[k]!r} of {who} has no actions")
-                acts = _unique_labels(ri.actions, lambda j: str(j + 1))
-                probs: tuple[Fraction, ...] | None = None
-                if is_chance:
-                    probs = _check_probs(ri.probs, acts, labels[k])
-                new_id[h] = len(infos)
-                rec = Infoset(
-                    player=-1 if is_chance else i,
-                    index=k,
-                    label=labels[k],
-                    actions=acts,
-                    probs=probs,
-                    members=tuple(ri.members),
-                    file_label=ri.label,
-                    file_actions=tuple(ri.actions),
-                )
-                infos.append(rec)
-                group.append(rec)
-            if not is_chance:
-                player_infosets.append(tuple(group))
-        chance_group = tuple(infos[new_id[h]] for h in chance_ids)
-        self._infosets = tuple(infos)
-        self._player_infosets = (*player_infosets, chance_group)
         term = kind == TERMINAL
-        bad = np.flatnonzero(term & ((infoset >= 0) | (nchild != 0)))
+        bad = np.flatnonzero(term & ((node_iset >= 0) | (nchild != 0)))
         if bad.size:
             raise GameError(f"terminal node {int(bad[0])} has an information set or children")
-        bad = np.flatnonzero(~term & (infoset < 0))
+        bad = np.flatnonzero(~term & (node_iset < 0))
         if bad.size:
             raise GameError(f"node {int(bad[0])} has children but no information set")
-        remap = np.full(len(raw.infosets) + 1, -1, dtype=np.int64)
-        for h, g in new_id.items():
-            remap[h] = g
-        node_infoset = remap[infoset]  # -1 stays -1 (last entry)
-        g_player = np.array([rec.player for rec in infos] + [-2], dtype=np.int64)
-        g_nact = np.array([rec.n_actions for rec in infos] + [0], dtype=np.int64)
-        player_of_node = g_player[node_infoset]
+        if n > 1:
+            children[child_ptr[parent[1:]] + action[1:]] = nonroot
+        if depth_size is not None:
+            depth, size = depth_size
+        else:
+            depth = _depths(parent)
+            size = np.ones(n, dtype=np.int64)
+            if n > 1:
+                by_depth = np.argsort(-depth[1:], kind="stable") + 1
+                cuts = np.flatnonzero(np.diff(depth[by_depth])) + 1
+                for nodes in np.split(by_depth, cuts):  # deepest level first
+                    size += np.bincount(parent[nodes], weights=size[nodes], minlength=n).astype(
+                        np.int64
+                    )
+
+        # Information sets: per player, in order of first appearance in preorder.
+        inner = np.flatnonzero(~term)
+        used, first = np.unique(node_iset[inner], return_index=True)
+        used = used[np.argsort(first, kind="stable")]
+        who_of = iset_player[used]
+        bad = np.flatnonzero((who_of < -1) | (who_of >= m))
+        if bad.size:
+            raise GameError(f"information set names player {int(who_of[bad[0]]) + 1} of {m}")
+        group = np.where(who_of < 0, m, who_of)
+        gorder = np.argsort(group, kind="stable")
+        g_raw = used[gorder]  # raw id of each global information set
+        g_group = group[gorder]
+        starts = np.searchsorted(g_group, np.arange(m + 2))
+        g_index = np.arange(len(g_raw), dtype=np.int64) - starts[g_group]
+        g_player = np.where(g_group == m, -1, g_group).astype(np.int64)
+        g_raw_list = g_raw.tolist()
+        file_labels = [iset_labels[h] for h in g_raw_list]
+        file_actions = [
+            fa if type(fa) is tuple else tuple(fa)
+            for fa in map(iset_actions.__getitem__, g_raw_list)
+        ]
+        labels: list[str] = []
+        for i in range(m + 1):
+            who = "Chance" if i == m else self._players[i]
+            part = file_labels[starts[i] : starts[i + 1]]
+            if any(part):
+                labels.extend(_unique_labels(part, lambda k, who=who: f"{who}:{k + 1}"))
+            else:  # all generated: unique by construction
+                labels.extend([f"{who}:{k}" for k in range(1, len(part) + 1)])
+        act_memo: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for fa in set(file_actions):
+            if not fa:
+                g = file_actions.index(fa)
+                who = "Chance" if g_player[g] < 0 else self._players[int(g_player[g])]
+                raise GameError(f"information set {labels[g]!r} of {who} has no actions")
+            act_memo[fa] = _unique_labels(list(fa), lambda j: str(j + 1))
+        actions = [act_memo[fa] for fa in file_actions]
+        prob_memo: dict[tuple[Any, ...], tuple[Fraction, ...]] = {}
+        probs: list[tuple[Fraction, ...] | None] = [None] * int(starts[m])
+        for g in range(int(starts[m]), len(g_raw_list)):
+            given = iset_probs[g_raw_list[g]]
+            key = (len(actions[g]), *given) if given is not None else None
+            checked = prob_memo.get(key) if key is not None else None
+            if checked is None:
+                checked = _check_probs(given, actions[g], labels[g])
+                if key is not None:
+                    prob_memo[key] = checked
+            probs.append(checked)
+        remap = np.full(len(iset_player) + 1, -1, dtype=np.int64)
+        remap[g_raw] = np.arange(len(g_raw), dtype=np.int64)
+        node_infoset = remap[node_iset]  # -1 stays -1 (last entry)
+        g_nact = np.array([len(a) for a in actions] + [0], dtype=np.int64)
+        player_of_node = np.append(g_player, -2)[node_infoset]
         bad = np.flatnonzero((kind == CHANCE) != (player_of_node == -1))
         if bad.size:
             raise GameError(f"node {int(bad[0])}: chance and player nodes cannot share an infoset")
         bad = np.flatnonzero(~term & (nchild != g_nact[node_infoset]))
         if bad.size:
             v = int(bad[0])
-            rec = infos[int(node_infoset[v])]
+            g = int(node_infoset[v])
             raise GameError(
                 f"node {v} has {int(nchild[v])} children but its information set "
-                f"{rec.label!r} has {rec.n_actions} actions"
+                f"{labels[g]!r} has {int(g_nact[g])} actions"
             )
-        # Outcomes.
-        outcomes: list[Outcome] = []
-        exact = True
-        for o in raw.outcomes:
-            if len(o.payoffs) != n_players:
-                raise GameError(
-                    f"outcome {o.label!r} has {len(o.payoffs)} payoffs, expected {n_players}"
-                )
-            vals = tuple(
-                p
-                if type(p) is Fraction
-                else to_number(p, what=f"payoff of {self._players[j]} in outcome {o.label!r}")
-                for j, p in enumerate(o.payoffs)
-            )
-            exact = exact and all(isinstance(v, Fraction) for v in vals)
-            outcomes.append(Outcome(o.label, vals))
-        self._outcomes = tuple(outcomes)
-        self._exact = exact
-        self._node_labels = tuple(raw.labels)
+        self._g_player = g_player
+        self._g_index = g_index
+        self._g_labels = tuple(labels)
+        self._g_actions = tuple(actions)
+        self._g_probs = tuple(probs)
+        self._g_file_labels = tuple(file_labels)
+        self._g_file_actions = tuple(file_actions)
         arrays = TreeArrays(
             kind=kind,
             parent=parent,
@@ -617,11 +724,77 @@ class ExtensiveFormGame:
             size=size,
             infoset=node_infoset,
             player=player_of_node,
-            outcome=np.asarray(raw.outcome, dtype=np.int64),
+            outcome=outcome,
         )
         for arr in vars(arrays).values():
             arr.flags.writeable = False
         self._tree = arrays
+
+    @property
+    def _infosets(self) -> tuple[Infoset, ...]:
+        """Information set records, built on first use (big trees may never need them)."""
+        cached = self._cache.get("infosets")
+        if cached is None:
+            t = self._tree
+            order = np.argsort(t.infoset, kind="stable")
+            counts = np.bincount(t.infoset + 1, minlength=len(self._g_labels) + 1)
+            bounds = np.cumsum(counts).tolist()
+            members = order.tolist()
+            cached = tuple(
+                Infoset(
+                    player=p,
+                    index=k,
+                    label=lab,
+                    actions=acts,
+                    probs=pr,
+                    members=tuple(members[bounds[g] : bounds[g + 1]]),
+                    file_label=flab,
+                    file_actions=facts,
+                )
+                for g, (p, k, lab, acts, pr, flab, facts) in enumerate(
+                    zip(
+                        self._g_player.tolist(),
+                        self._g_index.tolist(),
+                        self._g_labels,
+                        self._g_actions,
+                        self._g_probs,
+                        self._g_file_labels,
+                        self._g_file_actions,
+                        strict=True,
+                    )
+                )
+            )
+            self._cache["infosets"] = cached
+        result: tuple[Infoset, ...] = cached
+        return result
+
+    @property
+    def _player_infosets(self) -> tuple[tuple[Infoset, ...], ...]:
+        cached = self._cache.get("player_infosets")
+        if cached is None:
+            infos = self._infosets
+            bounds = np.searchsorted(
+                np.where(self._g_player < 0, self.n_players, self._g_player),
+                np.arange(self.n_players + 2),
+            ).tolist()
+            cached = tuple(infos[bounds[i] : bounds[i + 1]] for i in range(self.n_players + 1))
+            self._cache["player_infosets"] = cached
+        result: tuple[tuple[Infoset, ...], ...] = cached
+        return result
+
+    @property
+    def _outcomes(self) -> tuple[Outcome, ...]:
+        if self._outcome_list is None:
+            values, scale = self.scaled_outcome_payoffs()
+            labels = self._cache.get("outcome_labels")
+            if self._exact:
+                rows = [tuple(Fraction(x, scale) for x in row) for row in values.tolist()]
+            else:
+                rows = [tuple(row) for row in values.tolist()]
+            self._outcome_list = tuple(
+                Outcome("" if labels is None else labels[k], row) for k, row in enumerate(rows)
+            )
+        return self._outcome_list
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -792,6 +965,303 @@ sum to 5/6, expected 1
         return cls(raw, title=title, comment=comment)
 
     @classmethod
+    def from_arrays(
+        cls,
+        *,
+        players: Sequence[str],
+        parent: Any,
+        player: Any,
+        payoffs: Any,
+        action: Any = None,
+        infoset: Any = None,
+        probs: Any = None,
+        action_labels: Sequence[str] | None = None,
+        title: str = "",
+        comment: str = "",
+    ) -> ExtensiveFormGame:
+        """Build a game from flat per-node arrays, without a Python object per node.
+
+        Nodes may come in any order (the game renumbers them in preorder); all
+        validation is vectorised, so trees with millions of nodes build in
+        about a second.
+
+        Parameters
+        ----------
+        players
+            Player labels.
+        parent
+            Parent index of every node; ``-1`` for the root (exactly one). A node
+            without children is terminal.
+        player
+            For nodes with children: the index of the player who moves, or ``-1``
+            for a chance node. Ignored for terminal nodes.
+        payoffs
+            Array ``(n_nodes, n_players)``: integers (exact), floats (a float game)
+            or objects (``Fraction``, ints, strings such as ``"1/3"``). Every terminal
+            node gets its row as outcome; an inner node gets one where its row is
+            not all zero (the payoff of a play is the sum along its path).
+        action
+            Index of the action at the parent that leads to each node; the
+            children of a node must be numbered ``0 .. k-1``. By default children
+            are ordered by node index.
+        infoset
+            Information-set key per node: nodes with the same key ``>= 0`` share an
+            information set (same player, same number of actions, same action
+            labels, same probabilities). ``-1`` (the default for every node) gives
+            a node a set of its own.
+        probs
+            Exact probability of the edge into each node whose parent is a chance
+            node (``Fraction``, int or string; other entries are ignored).
+        action_labels
+            Label of the action leading into each node (the root's is ignored);
+            by default ``"1"``, ``"2"``, ...
+        title, comment
+            Descriptions (kept in ``.efg`` files).
+
+        Raises
+        ------
+        GameError
+            For a malformed tree (no single root, a cycle, out-of-range
+            indices, bad action numbers), inconsistent information sets,
+            probabilities that are not exact or do not sum to 1, or a payoff array
+            of the wrong shape.
+
+        Examples
+        --------
+        The entry game (node 0 the root; 1 and 3, 4 terminal):
+
+        >>> g = ExtensiveFormGame.from_arrays(
+        ...     players=["Entrant", "Incumbent"],
+        ...     parent=[-1, 0, 0, 2, 2],
+        ...     player=[0, -2, 1, -2, -2],
+        ...     payoffs=[[0, 0], [0, 2], [0, 0], [-1, -1], [1, 1]],
+        ...     action_labels=["", "Out", "In", "Fight", "Accommodate"])
+        >>> g.terminal_payoffs()[4]
+        (Fraction(1, 1), Fraction(1, 1))
+        >>> [h.actions for h in g.infosets[1]]
+        [('Fight', 'Accommodate')]
+        >>> ExtensiveFormGame.from_arrays(players=["A"], parent=[-1, 0, 5], player=[0, 0, 0],
+        ...                               payoffs=[[0], [1], [2]])
+        Traceback (most recent call last):
+        ...
+        equishift.games.errors.GameError: parent[2] = 5 is not a node index (0 to 2) or -1
+        """
+        with gc_paused():
+            return cls._from_arrays(
+                players,
+                parent,
+                player,
+                payoffs,
+                action,
+                infoset,
+                probs,
+                action_labels,
+                title,
+                comment,
+            )
+
+    @classmethod
+    def _from_arrays(
+        cls,
+        players: Sequence[str],
+        parent_in: Any,
+        player_in: Any,
+        payoffs_in: Any,
+        action_in: Any,
+        infoset_in: Any,
+        probs_in: Any,
+        action_labels: Sequence[str] | None,
+        title: str,
+        comment: str,
+    ) -> ExtensiveFormGame:
+        labels = _check_players(players)
+        m = len(labels)
+        parent = _int_array(parent_in, "parent")
+        n = int(parent.shape[0])
+        if n == 0:
+            raise GameError("the game tree has no nodes")
+        bad = np.flatnonzero((parent < -1) | (parent >= n))
+        if bad.size:
+            v = int(bad[0])
+            raise GameError(
+                f"parent[{v}] = {int(parent[v])} is not a node index (0 to {n - 1}) or -1"
+            )
+        roots = np.flatnonzero(parent == -1)
+        if roots.size != 1:
+            raise GameError(f"expected exactly one root (parent -1), found {roots.size}")
+        who = _int_array(player_in, "player", n)
+        edges = np.flatnonzero(parent >= 0)
+        nchild = np.bincount(parent[edges], minlength=n).astype(np.int64)
+        inner = nchild > 0
+        bad = np.flatnonzero(inner & ((who < -1) | (who >= m)))
+        if bad.size:
+            v = int(bad[0])
+            raise GameError(
+                f"node {v} has children but player[{v}] = {int(who[v])} is neither a player "
+                f"index (0 to {m - 1}) nor -1 (chance)"
+            )
+        # Children in action order: sort the edges by (parent, action).
+        if action_in is None:
+            srt = edges[np.lexsort((edges, parent[edges]))]
+        else:
+            act = _int_array(action_in, "action", n)
+            srt = edges[np.lexsort((act[edges], parent[edges]))]
+        par_s = parent[srt]
+        rank = np.arange(srt.size, dtype=np.int64) - np.searchsorted(par_s, par_s)
+        if action_in is not None:
+            bad = np.flatnonzero(act[srt] != rank)
+            if bad.size:
+                p = int(par_s[bad[0]])
+                got = sorted(act[srt[par_s == p]].tolist())
+                raise GameError(
+                    f"the children of node {p} have actions {got}; expected 0 to "
+                    f"{int(nchild[p]) - 1}, each once"
+                )
+        depth = _depths(parent)  # also rejects cycles
+        size = np.ones(n, dtype=np.int64)
+        order_d = np.argsort(-depth[edges], kind="stable")
+        by_depth = edges[order_d]
+        cuts = np.flatnonzero(np.diff(depth[by_depth])) + 1
+        for nodes in np.split(by_depth, cuts):  # deepest level first
+            size += np.bincount(parent[nodes], weights=size[nodes], minlength=n).astype(np.int64)
+        # Preorder position: parent's + 1 + sizes of the earlier siblings.
+        csum = np.cumsum(size[srt]) - size[srt]
+        first_of_group = np.searchsorted(par_s, par_s)
+        weight = np.zeros(n, dtype=np.int64)
+        weight[srt] = 1 + csum - csum[first_of_group]
+        pos = _path_sums(parent, weight)
+        order = np.empty(n, dtype=np.int64)
+        order[pos] = np.arange(n, dtype=np.int64)  # order[k]: given node at preorder k
+        action = np.full(n, -1, dtype=np.int64)
+        action[srt] = rank
+        p_parent = np.where(parent[order] >= 0, pos[np.maximum(parent[order], 0)], -1)
+        p_action = action[order]
+        p_nchild = nchild[order]
+        p_inner = inner[order]
+        p_who = np.where(p_inner, who[order], -2)
+        kind = np.where(~p_inner, TERMINAL, np.where(p_who >= 0, DECISION, CHANCE)).astype(np.int8)
+        inner_nodes = np.flatnonzero(p_inner)
+        # Information sets (raw ids in preorder of first member).
+        node_iset = np.full(n, -1, dtype=np.int64)
+        if infoset_in is None:
+            node_iset[inner_nodes] = np.arange(inner_nodes.size, dtype=np.int64)
+            n_raw = int(inner_nodes.size)
+        else:
+            keys = _int_array(infoset_in, "infoset", n)[order][inner_nodes]
+            shared = keys >= 0
+            uniq, inv = np.unique(keys[shared], return_inverse=True)
+            ids = np.empty(inner_nodes.size, dtype=np.int64)
+            ids[shared] = inv.reshape(-1)
+            ids[~shared] = uniq.size + np.arange(int(np.count_nonzero(~shared)), dtype=np.int64)
+            node_iset[inner_nodes] = ids
+            n_raw = int(uniq.size) + int(np.count_nonzero(~shared))
+            for what, col in (("player", p_who), ("number of children", p_nchild)):
+                lo = np.full(n_raw, np.iinfo(np.int64).max, dtype=np.int64)
+                hi = np.full(n_raw, np.iinfo(np.int64).min, dtype=np.int64)
+                np.minimum.at(lo, ids, col[inner_nodes])
+                np.maximum.at(hi, ids, col[inner_nodes])
+                bad = np.flatnonzero(lo != hi)
+                if bad.size:
+                    raise GameError(
+                        f"information set key {int(uniq[bad[0]])}: its nodes differ in "
+                        f"{what} (chance and player nodes cannot share a set either)"
+                    )
+        if infoset_in is None:
+            first_member = inner_nodes
+        else:
+            _, first_at = np.unique(node_iset[inner_nodes], return_index=True)
+            first_member = inner_nodes[first_at]
+        iset_player = p_who[first_member]
+        # Children of each node in preorder, for labels and probabilities.
+        ptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(p_nchild, out=ptr[1:])
+        kids = np.empty(int(ptr[-1]), dtype=np.int64)
+        nonroot = np.arange(1, n, dtype=np.int64)
+        kids[ptr[p_parent[1:]] + p_action[1:]] = nonroot
+        ptr_l = ptr.tolist()
+        multi = np.bincount(node_iset[inner_nodes], minlength=n_raw) > 1
+        multi_nodes = inner_nodes[multi[node_iset[inner_nodes]]].tolist()
+        first_list = first_member.tolist()
+        iset_actions: list[Sequence[str]]
+        if action_labels is None:
+            ks = p_nchild[first_member]
+            by_k = {k: tuple(str(j + 1) for j in range(k)) for k in np.unique(ks).tolist()}
+            iset_actions = list(map(by_k.__getitem__, ks.tolist()))
+        else:
+            if len(action_labels) != n:
+                raise GameError(f"action_labels has {len(action_labels)} entries, expected {n}")
+            given = order[kids].tolist()
+            edge_lab = [str(action_labels[c]) for c in given]
+            iset_actions = [tuple(edge_lab[ptr_l[v] : ptr_l[v + 1]]) for v in first_list]
+            for v in multi_nodes:
+                h = int(node_iset[v])
+                if tuple(edge_lab[ptr_l[v] : ptr_l[v + 1]]) != iset_actions[h]:
+                    raise GameError(
+                        f"node {int(order[v])} offers actions "
+                        f"{list(edge_lab[ptr_l[v] : ptr_l[v + 1]])}, another node of its "
+                        f"information set offers {list(iset_actions[h])}"
+                    )
+        iset_probs: list[tuple[Fraction, ...] | None] = [None] * n_raw
+        chance_nodes = np.flatnonzero(kind == CHANCE)
+        if chance_nodes.size:
+            if probs_in is None:
+                raise GameError("the tree has chance nodes: give probs for their children")
+            if len(probs_in) != n:
+                raise GameError(f"probs has {len(probs_in)} entries, expected {n}")
+            memo: dict[Any, Fraction] = {}
+
+            def edge_prob(c: int) -> Fraction:
+                value = probs_in[c]
+                key = (type(value), value)
+                p = memo.get(key)
+                if p is None:
+                    p = memo[key] = _exact_prob(value, f"probability of the edge into node {c}")
+                return p
+
+            first_set = set(first_list)
+            for v in chance_nodes.tolist():
+                row = tuple(edge_prob(int(order[c])) for c in kids[ptr_l[v] : ptr_l[v + 1]])
+                h = int(node_iset[v])
+                if v in first_set:
+                    iset_probs[h] = row
+                elif row != iset_probs[h]:
+                    raise GameError(
+                        f"chance node {int(order[v])} has other probabilities than another "
+                        "node of its information set"
+                    )
+        # Payoffs.
+        pay, scale, exact = _payoff_array(payoffs_in, n, m, labels)
+        pay = pay[order]
+        nonzero = (
+            np.any(pay != 0, axis=1)
+            if pay.dtype != object
+            else np.array([any(x != 0 for x in row) for row in pay.tolist()], dtype=bool)
+        )
+        has = ~p_inner | nonzero
+        outcome = np.where(has, np.cumsum(has) - 1, -1).astype(np.int64)
+        game = cls.__new__(cls)
+        game._start(labels, n, title, comment, ("built from arrays",))
+        game._setup_tree(
+            kind,
+            p_parent.astype(np.int64),
+            p_action,
+            p_nchild,
+            node_iset,
+            iset_player,
+            [""] * n_raw,
+            iset_actions,
+            iset_probs,
+            outcome,
+            (depth[order], size[order]),
+        )
+        values = pay[has]
+        values.flags.writeable = False
+        game._scaled = (values, scale)
+        game._exact = exact
+        game._node_labels = ("",) * n
+        return game
+
+    @classmethod
     def from_file(cls, path: str | Path) -> ExtensiveFormGame:
         """Read a game from a Gambit ``.efg`` file.
 
@@ -889,6 +1359,12 @@ sum to 5/6, expected 1
         h = int(self._tree.infoset[node])
         return None if h < 0 else self._infosets[h]
 
+    def outcome_label(self, index: int) -> str:
+        """The label of outcome ``index`` (without building outcome records)."""
+        if self._outcome_list is None:
+            return ""  # games built from arrays have unlabelled outcomes
+        return self._outcome_list[index].label
+
     def node_outcome(self, node: int) -> Outcome | None:
         """The outcome attached to a node, if any."""
         o = int(self._tree.outcome[node])
@@ -910,6 +1386,139 @@ sum to 5/6, expected 1
             out.append(self._infosets[int(t.infoset[p])].actions[int(t.action[v])])
             v = p
         return tuple(reversed(out))
+
+    def scaled_outcome_payoffs(self) -> tuple[NDArray[Any], int]:
+        """Outcome payoffs as one array ``(n_outcomes, n_players)`` and a scale.
+
+        For exact games the values are integers and the payoff of outcome ``k``
+        to player ``j`` is ``values[k, j] / scale`` (``scale`` is the lcm of the
+        denominators): ``int64`` when every value fits in 62 bits, else an object
+        array of Python ints. For float games, ``float64`` values and scale 1.
+        Solvers compare these directly: order and ties are exact.
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Decision("A", {
+        ...     "x": Terminal(("1/2",)), "y": Terminal(("1/3",))}))
+        >>> g.scaled_outcome_payoffs()
+        (array([[3],
+               [2]]), 6)
+        """
+        if self._scaled is None:
+            m = self.n_players
+            outs = self._outcomes
+            if not self._exact:
+                vals = np.array([[float(x) for x in o.payoffs] for o in outs], dtype=np.float64)
+                self._scaled = (vals.reshape(len(outs), m), 1)
+            else:
+                flat = [x for o in outs for x in o.payoffs if isinstance(x, Fraction)]
+                scale = 1
+                for d in {x.denominator for x in flat}:
+                    scale = scale * d // math.gcd(scale, d)
+                ints = [x.numerator * (scale // x.denominator) for x in flat]
+                big = max((abs(x) for x in ints), default=0)
+                arr: NDArray[Any]
+                if big < 2**62:
+                    arr = np.array(ints, dtype=np.int64).reshape(len(outs), m)
+                else:
+                    arr = np.empty((len(outs), m), dtype=object)
+                    arr.ravel()[:] = ints
+                self._scaled = (arr, scale)
+            self._scaled[0].flags.writeable = False
+        return self._scaled
+
+    def scaled_node_payoffs(self) -> tuple[NDArray[Any], int]:
+        """Outcome payoffs per node ``(n_nodes, n_players)`` as in :meth:`scaled_outcome_payoffs`.
+
+        Rows of nodes without an outcome are zero.
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Decision("A", {
+        ...     "x": Terminal(("1/2",)), "y": Terminal(("1/3",))}))
+        >>> g.scaled_node_payoffs()[0][:, 0].tolist()
+        [0, 3, 2]
+        """
+        cached = self._cache.get("scaled_nodes")
+        if cached is None:
+            vals, scale = self.scaled_outcome_payoffs()
+            table = np.zeros((vals.shape[0] + 1, self.n_players), dtype=vals.dtype)
+            table[:-1] = vals
+            if table.dtype == object:
+                table[-1] = 0
+            per_node = table[self._tree.outcome]  # -1 picks the zero row
+            per_node.flags.writeable = False
+            cached = (per_node, scale)
+            self._cache["scaled_nodes"] = cached
+        result: tuple[NDArray[Any], int] = cached
+        return result
+
+    def infoset_columns(self) -> InfosetColumns:
+        """Information sets as columns (indexed by global id), without building records.
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Decision("A", {
+        ...     "x": Terminal((0,)), "y": Decision("A", {"u": Terminal((1,))})}))
+        >>> c = g.infoset_columns()
+        >>> c.player.tolist(), c.n_actions.tolist(), c.first_node.tolist(), c.labels
+        ([0, 0], [2, 1], [0, 2], ('A:1', 'A:2'))
+        """
+        cached = self._cache.get("columns")
+        if cached is None:
+            t = self._tree
+            inner = np.flatnonzero(t.infoset >= 0)
+            ids = t.infoset[inner]
+            order = np.argsort(ids, kind="stable")
+            counts = np.bincount(ids, minlength=len(self._g_labels))
+            starts = np.zeros(len(counts), dtype=np.int64)
+            np.cumsum(counts[:-1], out=starts[1:])
+            first = inner[order[starts]] if inner.size else np.zeros(0, dtype=np.int64)
+            nact = np.array([len(a) for a in self._g_actions], dtype=np.int64)
+            cached = InfosetColumns(
+                self._g_player,
+                self._g_index,
+                nact,
+                first,
+                counts.astype(np.int64),
+                self._g_labels,
+                self._g_actions,
+                self._g_probs,
+                self._g_file_labels,
+                self._g_file_actions,
+            )
+            for arr in (nact, first, cached.n_members):
+                arr.flags.writeable = False
+            self._cache["columns"] = cached
+        result: InfosetColumns = cached
+        return result
+
+    def chance_edge_probabilities(self) -> NDArray[Any]:
+        """Chance probability of the edge into each node (object array of ``Fraction``).
+
+        ``1`` for the root and for nodes whose parent is not a chance node.
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Chance({
+        ...     "a": ("1/3", Terminal((1,))), "b": ("2/3", Terminal((0,)))}))
+        >>> g.chance_edge_probabilities().tolist()
+        [Fraction(1, 1), Fraction(1, 3), Fraction(2, 3)]
+        """
+        cached = self._cache.get("chance_edges")
+        if cached is None:
+            t = self._tree
+            out = np.empty(self.n_nodes, dtype=object)
+            out[:] = _ONE
+            nodes = np.flatnonzero(t.kind[np.maximum(t.parent, 0)] == CHANCE)
+            nodes = nodes[nodes > 0]
+            if nodes.size:
+                probs = self._g_probs
+                vals: list[Fraction] = []
+                for h, a in zip(
+                    t.infoset[t.parent[nodes]].tolist(), t.action[nodes].tolist(), strict=True
+                ):
+                    row = probs[h]
+                    assert row is not None
+                    vals.append(row[a])
+                out[nodes] = vals
+            out.flags.writeable = False
+            self._cache["chance_edges"] = out
+            cached = out
+        result: NDArray[Any] = cached
+        return result
 
     def node_payoffs(self) -> NDArray[Any]:
         """Outcome payoffs per node, shape ``(n_nodes, n_players)`` (zeros where none).
@@ -960,21 +1569,45 @@ sum to 5/6, expected 1
         result: NDArray[Any] = cached
         return result
 
+    def level_order(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Nodes sorted by depth, preorder within a depth, and where each depth starts.
+
+        In this order the children of the nodes of one depth, concatenated in
+        order, are exactly the nodes of the next depth: solvers sweep levels as
+        contiguous slices.
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Decision("A", {
+        ...     "x": Decision("A", {"u": Terminal((1,))}), "y": Terminal((0,))}))
+        >>> order, bounds = g.level_order()
+        >>> order.tolist(), bounds.tolist()
+        ([0, 1, 3, 2], [0, 1, 3, 4])
+        """
+        cached = self._cache.get("level_order")
+        if cached is None:
+            depth = self._tree.depth
+            top = int(depth.max())
+            key = depth.astype(np.int16) if top < 2**15 else depth
+            order = np.argsort(key, kind="stable").astype(np.int64)
+            bounds = np.searchsorted(depth[order], np.arange(top + 2)).astype(np.int64)
+            order.flags.writeable = False
+            bounds.flags.writeable = False
+            cached = (order, bounds)
+            self._cache["level_order"] = cached
+        result: tuple[NDArray[np.int64], NDArray[np.int64]] = cached
+        return result
+
     def reach_chance(self) -> NDArray[Any]:
         """Product of chance probabilities on the path to each node (object array of Fraction)."""
         cached = self._cache.get("reach_chance")
         if cached is None:
             t = self._tree
-            probs = np.empty(self.n_nodes, dtype=object)
-            probs[0] = Fraction(1)
-            for v in range(1, self.n_nodes):
-                p = int(t.parent[v])
-                q = probs[p]
-                if t.kind[p] == CHANCE:
-                    h = self._infosets[int(t.infoset[p])]
-                    assert h.probs is not None
-                    q = q * h.probs[int(t.action[v])]
-                probs[v] = q
+            edge = self.chance_edge_probabilities()
+            probs = np.array(edge, dtype=object)
+            order = np.argsort(t.depth, kind="stable")
+            bounds = np.searchsorted(t.depth[order], np.arange(int(t.depth.max()) + 2))
+            for d in range(1, len(bounds) - 1):
+                nodes = order[bounds[d] : bounds[d + 1]]
+                probs[nodes] = probs[nodes] * probs[t.parent[nodes]]
             probs.flags.writeable = False
             self._cache["reach_chance"] = probs
             cached = probs
@@ -985,7 +1618,8 @@ sum to 5/6, expected 1
     @property
     def is_perfect_information(self) -> bool:
         """True when every information set of a player has a single node."""
-        return all(len(h.members) == 1 for hs in self.infosets for h in hs)
+        cols = self.infoset_columns()
+        return bool(np.all(cols.n_members[cols.player >= 0] == 1))
 
     @property
     def has_perfect_recall(self) -> bool:
@@ -1056,6 +1690,9 @@ sum to 5/6, expected 1
         (0, 2)
         """
         cached = self._cache.get("subgame_roots")
+        if cached is None and self.is_perfect_information:
+            cached = tuple(np.flatnonzero(self._tree.kind != TERMINAL).tolist())
+            self._cache["subgame_roots"] = cached
         if cached is None:
             t = self._tree
             n = self.n_nodes
@@ -1153,6 +1790,8 @@ sum to 5/6, expected 1
         if cached is not None:
             result: ReducedNormalForm = cached
             return result
+        if self.is_perfect_information:
+            self._check_pi_size(max_profiles)
         plans: list[list[tuple[int | None, ...]]] = []
         total = 1
         for i in range(self.n_players):
@@ -1187,6 +1826,48 @@ sum to 5/6, expected 1
         result = ReducedNormalForm(nfg, tuple(tuple(pl) for pl in plans), tuple(gambit))
         self._cache[key] = result
         return result
+
+    def _check_pi_size(self, max_profiles: int) -> None:
+        """Refuse a too large reduced normal form of a perfect-information tree early.
+
+        The number of reduced strategies of player ``i`` below a node is 1 at a
+        terminal node, the sum over the children at ``i``'s own nodes and the
+        product over the children elsewhere; counted level by level (in floats
+        capped above ``max_profiles``), without enumerating anything.
+        """
+        t = self._tree
+        m = self.n_players
+        order, bounds = self.level_order()
+        nchild = (t.child_ptr[1:] - t.child_ptr[:-1])[order]
+        who = t.player[order]
+        cap = 2.0 * (max_profiles + 1)
+        cnt = np.ones((m, self.n_nodes), dtype=np.float64)  # in level order
+        for d in reversed(range(len(bounds) - 2)):
+            lo, hi = int(bounds[d]), int(bounds[d + 1])
+            rel = np.flatnonzero(nchild[lo:hi])
+            if rel.size == 0:
+                continue
+            starts = np.zeros(rel.size, dtype=np.int64)
+            np.cumsum(nchild[lo + rel][:-1], out=starts[1:])
+            kids = cnt[:, hi : int(bounds[d + 2])]
+            summed = np.add.reduceat(kids, starts, axis=1)
+            prod = np.multiply.reduceat(kids, starts, axis=1)
+            mine = who[lo + rel][None, :] == np.arange(m)[:, None]
+            cnt[:, lo + rel] = np.minimum(np.where(mine, summed, prod), cap)
+        total = 1.0
+        for i in range(m):
+            if cnt[i, 0] > max_profiles:
+                raise GameError(
+                    f"the reduced normal form is too large: {self._players[i]} alone has more "
+                    f"than {max_profiles} reduced strategies (limit max_profiles={max_profiles})"
+                )
+            total *= float(cnt[i, 0])
+        if total > max_profiles:
+            raise GameError(
+                f"the reduced normal form is too large: more than {max_profiles} pure "
+                f"profiles (limit max_profiles={max_profiles}); use a tree method such as "
+                "backward induction or subgame decomposition"
+            )
 
     def _readable_labels(
         self, player: int, plans: Sequence[tuple[int | None, ...]]
@@ -1413,7 +2094,13 @@ sum to 5/6, expected 1
     # -- value semantics --------------------------------------------------------------------
     def _signature(self) -> tuple[Any, ...]:
         t = self._tree
-        infos = tuple((h.player, h.index, h.label, h.actions, h.probs) for h in self._infosets)
+        infos = (
+            self._g_player.tobytes(),
+            self._g_index.tobytes(),
+            self._g_labels,
+            self._g_actions,
+            self._g_probs,
+        )
         outs = tuple(
             None if o < 0 else (self._outcomes[o].label, self._outcomes[o].payoffs)
             for o in t.outcome.tolist()
@@ -1524,15 +2211,98 @@ class _Where:
 
 def _depths(parent: NDArray[np.int64]) -> NDArray[np.int64]:
     """Depth of every node by pointer jumping (O(n log depth), no Python loop over nodes)."""
-    dist = (parent >= 0).astype(np.int64)
+    return _path_sums(parent, (parent >= 0).astype(np.int64))
+
+
+def _path_sums(parent: NDArray[np.int64], weight: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sum of ``weight`` over each node and its ancestors, by pointer jumping.
+
+    Raises ``GameError`` when the parent pointers contain a cycle.
+
+    >>> _path_sums(np.array([-1, 0, 1, 0]), np.array([0, 1, 1, 5]))
+    array([0, 1, 2, 5])
+    """
+    dist = weight.astype(np.int64, copy=True)
     nxt = parent.copy()
+    rounds = 0
+    limit = max(int(parent.shape[0]), 2).bit_length() + 1
     while True:
         live = np.flatnonzero(nxt >= 0)
         if live.size == 0:
             return dist
+        if rounds > limit:
+            raise GameError(
+                f"the parent pointers contain a cycle (node {int(live[0])} never reaches the root)"
+            )
+        rounds += 1
         up = nxt[live]
         dist[live] += dist[up]
         nxt[live] = nxt[up]
+
+
+def _check_players(players: Sequence[str]) -> list[str]:
+    labels = list(players)
+    for lab in labels:
+        if not isinstance(lab, str) or not lab.strip():
+            raise GameError(f"player label {lab!r} must be a non-empty string")
+    if len(set(labels)) != len(labels):
+        raise GameError(f"duplicate player labels in {labels}")
+    if not labels:
+        raise GameError("an extensive-form game needs at least one player")
+    return labels
+
+
+def _int_array(values: Any, name: str, n: int | None = None) -> NDArray[np.int64]:
+    arr = np.asarray(values)
+    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+        raise GameError(f"{name} must be a one-dimensional array of integers")
+    if n is not None and arr.shape[0] != n:
+        raise GameError(f"{name} has {arr.shape[0]} entries, expected {n} (one per node)")
+    return arr.astype(np.int64, copy=False)
+
+
+def _payoff_array(
+    values: Any, n: int, m: int, players: Sequence[str]
+) -> tuple[NDArray[Any], int, bool]:
+    """Payoffs per node as (scaled values, scale, exact), see ``scaled_outcome_payoffs``."""
+    arr = np.asarray(values)
+    if arr.shape != (n, m):
+        raise GameError(f"payoffs has shape {arr.shape}, expected ({n}, {m}): one row per node")
+    if arr.dtype == bool:
+        raise GameError("payoffs must be numbers, not booleans")
+    if np.issubdtype(arr.dtype, np.integer):
+        ints = arr.astype(np.int64)
+        if arr.dtype == np.uint64 and bool(np.any(arr > 2**62)):
+            ints = arr.astype(object)
+        elif arr.size and int(np.abs(ints).max()) >= 2**62:
+            ints = np.array(arr.tolist(), dtype=object)
+        return ints, 1, True
+    if np.issubdtype(arr.dtype, np.floating):
+        fl = arr.astype(np.float64)
+        bad = np.argwhere(~np.isfinite(fl))
+        if bad.size:
+            v, j = (int(x) for x in bad[0])
+            raise GameError(f"payoff of {players[j]} at node {v} is {fl[v, j]!r}; must be finite")
+        return fl, 1, False
+    flat = arr.ravel().tolist()
+    nums = [
+        x
+        if type(x) is Fraction
+        else to_number(x, what=f"payoff of {players[k % m]} at node {k // m}")
+        for k, x in enumerate(flat)
+    ]
+    fracs = [x for x in nums if isinstance(x, Fraction)]
+    if len(fracs) != len(nums):
+        return np.array([float(x) for x in nums], dtype=np.float64).reshape(n, m), 1, False
+    scale = 1
+    for d in {x.denominator for x in fracs}:
+        scale = scale * d // math.gcd(scale, d)
+    scaled = [x.numerator * (scale // x.denominator) for x in fracs]
+    if max((abs(x) for x in scaled), default=0) < 2**62:
+        return np.array(scaled, dtype=np.int64).reshape(n, m), scale, True
+    out = np.empty((n, m), dtype=object)
+    out.ravel()[:] = scaled
+    return out, scale, True
 
 
 class _TooLarge(Exception):

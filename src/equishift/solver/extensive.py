@@ -6,9 +6,13 @@ values (regret exactly 0 in rational arithmetic for exact games):
 ``backward_induction``
     Perfect-information trees (chance nodes allowed): **all** pure
     subgame-perfect equilibria. One bottom-up sweep, vectorised level by level
-    with numpy (no recursion), finds one equilibrium and every node where the
-    mover is indifferent; only when there are such ties are the combinations
-    enumerated, within a budget.
+    with numpy (no recursion; each level's children are one contiguous slice
+    of the level order), finds one equilibrium and every node where the mover
+    is indifferent; only when there are such ties are the combinations
+    enumerated, within a budget. Exact games are swept in integers: payoffs
+    scaled by the lcm of their denominators, and by the lcm of the chance
+    denominators at each level with chance nodes (``int64`` when a bound fits,
+    Python ints otherwise), so comparisons and ties are exact.
 ``normal_form``
     All Nash equilibria through the reduced normal form (solved by
     :func:`equishift.solver.api.solve`), converted to realization-equivalent
@@ -29,9 +33,11 @@ Verification
     the best reply against the others' fixed behaviour is found bottom-up over
     ``i``'s information sets (exact with perfect recall), and compared with
     ``i``'s expected payoff. ``subgame_perfect=True`` is only set after that
-    regret is 0 in the subgame of every subgame root (for perfect-information
-    trees: after the one-shot-deviation check at every node, which is
-    equivalent).
+    regret is 0 in the subgame of every subgame root. For pure profiles of
+    perfect-information trees the check is the one-shot-deviation test at
+    every decision node, in one vectorised sweep (for the backward-induction
+    profile, inside the sweep that finds it): it is equivalent to subgame
+    perfection there, and implies regret exactly 0.
 
 Games without perfect recall
     Behaviour strategies need not be realization equivalent to mixed
@@ -66,7 +72,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..games.errors import GameError, SolverError
-from ..games.extensive_form import CHANCE, DECISION, TERMINAL, ExtensiveFormGame, gc_paused
+from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, gc_paused
 from ..games.numbers import Number
 from .solution import BehaviorEquilibrium, Equilibrium, Solution
 from .verify import DEFAULT_TOL
@@ -86,8 +92,9 @@ AUTO_MAX_PROFILES = 20_000
 DEFAULT_MAX_EQUILIBRIA = 1000
 """Budget on the number of equilibria enumerated from combinations (ties, several subgame NE)."""
 
-_WORK_PER_EQUILIBRIUM = 5_000_000
-"""Nodes × equilibria verified at most (keeps huge trees with many ties tractable)."""
+_WORK_PER_EQUILIBRIUM = 1_000_000
+"""Nodes × equilibria listed at most from tie-breaks: each listed equilibrium is a full
+profile, so huge trees with many ties list few (one from a million nodes up)."""
 
 Behavior = list[tuple[Number, ...]]
 """Probabilities per action, indexed by global information set id (chance sets included)."""
@@ -198,127 +205,285 @@ def _solve_extensive(
 
 
 # ---------------------------------------------------------------------------------------------
-# Numeric helpers
+# Numeric helpers for perfect-information sweeps
 # ---------------------------------------------------------------------------------------------
-def _numeric(game: ExtensiveFormGame, force_object: bool = False) -> tuple[NDArray[Any], int]:
-    """Node payoffs in a dtype for exact vector arithmetic, and the scale to divide by.
+@dataclass(frozen=True)
+class _Level:
+    """Inner nodes of one depth, in level order (see ``ExtensiveFormGame.level_order``)."""
 
-    Float games: float64, scale 1. Exact games without chance nodes (and not
-    ``force_object``): integers scaled by the lcm of the denominators (int64 when
-    sums along any path fit, Python ints otherwise). Else: Fractions.
-    """
-    pay = game.node_payoffs()
-    if not game.is_exact:
-        return np.asarray(pay, dtype=np.float64), 1
+    pos: NDArray[np.int64] | slice  # level-order positions of the inner nodes
+    nodes: NDArray[np.int64]  # their node ids
+    kids: slice  # level-order range of their children (the whole next depth)
+    starts: NDArray[np.int64]  # segment start of each node in kids
+    counts: NDArray[np.int64]
+    mover: NDArray[np.int64]  # player per node (-1 chance)
+    mover_rep: NDArray[np.int64]  # mover per kid (0 for chance, a placeholder)
+    single: int  # the player when all nodes are decisions of one player, else -1
+    uniform: int  # the common number of children, or 0
+    decision: NDArray[np.bool_]  # node is a player's
+    has_chance: bool
+
+
+def _levels(game: ExtensiveFormGame) -> tuple[NDArray[np.int64], list[_Level]]:
+    """The level order, and the inner nodes of each depth, deepest first."""
     t = game.tree
-    if force_object or bool(np.any(t.kind == CHANCE)):
-        return np.array(pay, dtype=object), 1
-    flat = pay.ravel().tolist()
-    lcm = 1
-    for v in {x.denominator for x in flat}:
-        lcm = lcm * v // math.gcd(lcm, v)
-    ints = [x.numerator * (lcm // x.denominator) for x in flat]
-    big = max((abs(x) for x in ints), default=0)
-    depth = int(t.depth.max()) + 1
-    if big * depth < 2**62:
-        return np.array(ints, dtype=np.int64).reshape(pay.shape), lcm
-    out = np.empty(pay.shape, dtype=object)
-    out.ravel()[:] = ints
-    return out, lcm
+    perm, bounds = game.level_order()
+    nchild = (t.child_ptr[1:] - t.child_ptr[:-1])[perm]
+    out: list[_Level] = []
+    for d in reversed(range(len(bounds) - 2)):
+        lo, hi = int(bounds[d]), int(bounds[d + 1])
+        cnt = nchild[lo:hi]
+        rel = np.flatnonzero(cnt)
+        if rel.size == 0:
+            continue
+        pos: Any = lo + rel if rel.size < hi - lo else slice(lo, hi)
+        counts = cnt[rel]
+        starts = np.zeros(len(rel), dtype=np.int64)
+        np.cumsum(counts[:-1], out=starts[1:])
+        nodes = perm[lo + rel]
+        mover = t.player[nodes]
+        dec = mover >= 0
+        lo_m, hi_m = int(mover.min()), int(mover.max())
+        single = lo_m if lo_m == hi_m and lo_m >= 0 else -1
+        uniform = int(counts[0]) if int(counts.min()) == int(counts.max()) else 0
+        out.append(
+            _Level(
+                pos,
+                nodes,
+                slice(hi, int(bounds[d + 2])),
+                starts,
+                counts,
+                mover,
+                np.repeat(np.maximum(mover, 0), counts) if single < 0 else np.zeros(0, np.int64),
+                single,
+                uniform,
+                dec,
+                lo_m < 0,
+            )
+        )
+    return perm, out
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """What a bottom-up sweep of a perfect-information tree needs (in level order).
+
+    Values are exact integers for exact games: payoffs scaled by the lcm of
+    their denominators, and multiplied by ``mult`` (the lcm of the chance
+    denominators) at every level holding a chance node, so chance averages stay
+    integral; ``scale`` is the final divisor. ``int64`` when a bound on every
+    value fits, else Python ints in object arrays. Float games use float64.
+    """
+
+    perm: NDArray[np.int64]  # level order: perm[k] is the node at position k
+    levels: list[_Level]
+    base: NDArray[Any]  # payoffs per node at the payoff scale, in level order
+    base_nodes: NDArray[Any]  # the same, indexed by node
+    pay_scale: int
+    scale: int  # divisor of the final values
+    mult: int  # factor applied at chance levels
+    wedge: NDArray[Any]  # chance weight per position (p * mult, or float p); 0 elsewhere
+    exact: bool
+
+
+def _sweep_data(game: ExtensiveFormGame) -> _Sweep:
+    perm, levels = _levels(game)
+    t = game.tree
+    pay, pay_scale = game.scaled_node_payoffs()
+    exact = game.is_exact
+    n = game.n_nodes
+    chance_kids = np.zeros(0, dtype=np.int64)
+    if bool(np.any(t.kind == CHANCE)):
+        chance_kids = np.flatnonzero((t.kind[np.maximum(t.parent, 0)] == CHANCE) & (t.parent >= 0))
+    inv: NDArray[np.int64] | None = None
+    if chance_kids.size:
+        inv = np.empty(n, dtype=np.int64)
+        inv[perm] = np.arange(n, dtype=np.int64)
+    if not exact:
+        wedge = np.zeros(n if inv is not None else 0, dtype=np.float64)
+        if inv is not None:
+            probs = game.chance_edge_probabilities()
+            wedge[inv[chance_kids]] = [float(p) for p in probs[chance_kids].tolist()]
+        pay_f = np.asarray(pay, dtype=np.float64)
+        return _Sweep(perm, levels, np.take(pay_f, perm, axis=0), pay_f, 1, 1, 1, wedge, False)
+    mult = 1
+    probs_l: list[Fraction] = []
+    if chance_kids.size:
+        probs_l = game.chance_edge_probabilities()[chance_kids].tolist()
+        for d in {p.denominator for p in probs_l}:
+            mult = mult * d // math.gcd(mult, d)
+    n_chance_levels = sum(lv.has_chance for lv in levels)
+    scale = pay_scale * mult**n_chance_levels
+    big = max(abs(int(pay.max())), abs(int(pay.min()))) if pay.size else 0
+    bound = (big + 1) * (int(t.depth.max()) + 1) * mult ** (n_chance_levels + 1)
+    dtype: Any = np.int64 if bound < 2**62 else object
+    base = pay.astype(dtype, copy=False)
+    wedge = np.zeros(n if inv is not None else 0, dtype=dtype)
+    if inv is not None:
+        wedge[inv[chance_kids]] = [p.numerator * (mult // p.denominator) for p in probs_l]
+    base_lv = np.take(base, perm, axis=0)
+    return _Sweep(perm, levels, base_lv, base, pay_scale, scale, mult, wedge, True)
 
 
 def _to_number(x: Any, scale: int, exact: bool) -> Number:
     if not exact:
         return float(x)
-    return Fraction(x) / scale if scale != 1 else Fraction(x)
+    return Fraction(int(x), scale)
 
 
-@dataclass(frozen=True)
-class _Level:
-    nodes: NDArray[np.int64]  # inner nodes at one depth
-    kids: NDArray[np.int64]  # their children, concatenated
-    starts: NDArray[np.int64]  # segment start of each node in kids
-    counts: NDArray[np.int64]
-    mover: NDArray[np.int64]  # player per node (-1 chance)
+def _sweep(
+    sw: _Sweep, tol: float, choice: NDArray[np.int64] | None = None
+) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.bool_], bool]:
+    """One bottom-up pass over a perfect-information tree.
 
-
-def _levels(game: ExtensiveFormGame) -> list[_Level]:
-    """Inner nodes grouped by depth, deepest first, with their children concatenated."""
-    t = game.tree
-    inner = np.flatnonzero(t.kind != TERMINAL)
-    if inner.size == 0:
-        return []
-    order = inner[np.argsort(-t.depth[inner], kind="stable")]
-    depths = t.depth[order]
-    cuts = np.flatnonzero(np.diff(depths)) + 1
-    out: list[_Level] = []
-    for nodes in np.split(order, cuts):
-        nodes = np.sort(nodes)
-        counts = t.child_ptr[nodes + 1] - t.child_ptr[nodes]
-        starts = np.zeros(len(nodes), dtype=np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        idx = np.repeat(t.child_ptr[nodes] - starts, counts) + np.arange(int(counts.sum()))
-        out.append(_Level(nodes, t.children[idx], starts, counts, t.player[nodes]))
-    return out
-
-
-def _edge_weights(game: ExtensiveFormGame, beh: Behavior, dtype: Any) -> NDArray[Any]:
-    """Probability of the action leading into each node (root: 1)."""
-    t = game.tree
-    n = game.n_nodes
-    w = np.empty(n, dtype=dtype)
-    w[0] = 1
-    par = t.parent[1:]
-    hs = t.infoset[par]
-    acts = t.action[1:]
-    w[1:] = [beh[h][a] for h, a in zip(hs.tolist(), acts.tolist(), strict=True)]
-    return w
-
-
-def _chance_edges(game: ExtensiveFormGame, dtype: Any) -> tuple[NDArray[Any], NDArray[np.bool_]]:
-    """Chance probability of the edge into each node (0 below decision nodes, 1 at the root),
-    and whether the edge leaves a decision node."""
-    t = game.tree
-    n = game.n_nodes
-    prob = np.zeros(n, dtype=dtype)
-    prob[0] = 1
-    par = t.parent[1:]
-    from_chance = np.zeros(n, dtype=bool)
-    from_chance[1:] = t.kind[par] == CHANCE
-    nodes = np.flatnonzero(from_chance)
-    if nodes.size:
-        infos = game.all_infosets
-        vals = []
-        for h, a in zip(t.infoset[t.parent[nodes]].tolist(), t.action[nodes].tolist(), strict=True):
-            p = infos[h].probs
-            assert p is not None
-            vals.append(p[a] if dtype is object else float(p[a]))
-        prob[nodes] = vals
-    from_decision = np.zeros(n, dtype=bool)
-    from_decision[1:] = t.kind[par] == DECISION
-    return prob, from_decision
-
-
-def _eval_profile(levels: list[_Level], base: NDArray[Any], w: NDArray[Any]) -> NDArray[Any]:
-    """Expected payoff of every subtree under a behaviour profile (edge weights ``w``)."""
-    val = base.copy()
-    for lv in levels:
-        contrib = w[lv.kids][:, None] * val[lv.kids]
-        val[lv.nodes] = val[lv.nodes] + np.add.reduceat(contrib, lv.starts, axis=0)
-    return val
-
-
-def _eval_best_reply(
-    levels: list[_Level], base: NDArray[Any], w: NDArray[Any], player: int
-) -> NDArray[Any]:
-    """Best-reply value of ``player`` in every subtree of a perfect-information tree."""
-    val = base[:, player].copy()
-    for lv in levels:
+    Without ``choice``: backward induction; returns the values (at ``sw.scale``,
+    in level order), the first optimal action per decision node, where the
+    mover is indifferent, and the one-shot-deviation check of that profile.
+    With ``choice`` (an action per node): the values of that pure profile, and
+    whether no decision node has a profitable one-shot deviation (exactly, or
+    beyond ``tol`` for floats).
+    """
+    val = sw.base.copy()
+    n = val.shape[0]
+    best = np.full(n, -1, dtype=np.int64) if choice is None else choice
+    tie = np.zeros(n, dtype=bool)
+    ok = True
+    for lv in sw.levels:
+        if 0 < lv.uniform <= 16:
+            ok = _uniform_level(sw, lv, val, best, tie, choice, tol) and ok
+            continue
         kv = val[lv.kids]
-        summed = np.add.reduceat(w[lv.kids] * kv, lv.starts)
-        best = np.maximum.reduceat(kv, lv.starts)
-        val[lv.nodes] = val[lv.nodes] + np.where(lv.mover == player, best, summed)
-    return val
+        cv: NDArray[Any] | None = None
+        if lv.has_chance:
+            cv = np.add.reduceat(sw.wedge[lv.kids][:, None] * kv, lv.starts, axis=0)
+            if sw.mult != 1:
+                val *= sw.mult
+                kv = val[lv.kids]
+        k = kv.shape[0]
+        mv = kv[:, lv.single] if lv.single >= 0 else kv[np.arange(k), lv.mover_rep]
+        seg_max = np.maximum.reduceat(mv, lv.starts)
+        dec = lv.decision
+        if choice is None:
+            rep_max = np.repeat(seg_max, lv.counts)
+            is_opt = (mv == rep_max) if sw.exact else (mv >= rep_max - tol)
+            first = np.minimum.reduceat(np.where(is_opt, np.arange(k), k), lv.starts)
+            pick = np.minimum(first, k - 1)
+            n_opt = np.add.reduceat(is_opt, lv.starts, dtype=np.int64)
+            if lv.single >= 0:
+                best[lv.nodes] = pick - lv.starts
+                tie[lv.nodes] = n_opt > 1
+            else:
+                best[lv.nodes[dec]] = (pick - lv.starts)[dec]
+                tie[lv.nodes[dec]] = n_opt[dec] > 1
+        else:
+            pick = lv.starts + np.maximum(choice[lv.nodes], 0)
+        gap = seg_max - mv[pick]  # one-shot deviation gain of the mover
+        if lv.single < 0:
+            gap = gap[dec]
+        if sw.exact:
+            ok = ok and not bool(np.any(gap != 0))
+        else:
+            ok = ok and not bool(np.any(gap.astype(np.float64) > tol))
+        chosen = np.take(kv, pick, axis=0)
+        if cv is not None:
+            chosen = np.where(dec[:, None], chosen, cv)
+        if isinstance(lv.pos, slice):
+            val[lv.pos] += chosen
+        else:
+            val[lv.pos] = np.take(val, lv.pos, axis=0) + chosen
+    return val, best, tie, ok
+
+
+def _uniform_level(
+    sw: _Sweep,
+    lv: _Level,
+    val: NDArray[Any],
+    best: NDArray[np.int64],
+    tie: NDArray[np.bool_],
+    choice: NDArray[np.int64] | None,
+    tol: float,
+) -> bool:
+    """A level of :func:`_sweep` where every node has ``lv.uniform`` children.
+
+    The ``j``-th children of all nodes form the strided view ``kids[j::b]``, so
+    every step is an elementwise operation over ``b`` views (no segmented
+    reductions, no gathers).
+    """
+    b = lv.uniform
+    m = val.shape[1]
+    kv = val[lv.kids]
+    cv: list[NDArray[Any]] | None = None
+    if lv.has_chance:
+        w = [sw.wedge[lv.kids][j::b] for j in range(b)]
+        cv = [sum((w[j] * kv[j::b, p] for j in range(1, b)), w[0] * kv[0::b, p]) for p in range(m)]
+        if sw.mult != 1:
+            val *= sw.mult
+            kv = val[lv.kids]
+    cols = [[kv[j::b, p] for j in range(b)] for p in range(m)]  # 1-D strided views
+    who = np.maximum(lv.mover, 0)
+    if lv.single >= 0:
+        movers = cols[lv.single]
+    else:
+        rows = np.arange(len(who))
+        movers = [kv[j::b][rows, who] for j in range(b)]
+    seg_max = movers[0]
+    for mv in movers[1:]:
+        seg_max = np.maximum(seg_max, mv)
+    dec = lv.decision
+    if choice is None:
+        opts = [(mv == seg_max) if sw.exact else (mv >= seg_max - tol) for mv in movers]
+        pick = np.full(len(seg_max), b - 1, dtype=np.int64)
+        for j in reversed(range(b - 1)):
+            pick = np.where(opts[j], j, pick)
+        n_opt = np.zeros(len(seg_max), dtype=np.int64)
+        for o in opts:
+            n_opt += o
+        if lv.single >= 0:
+            best[lv.nodes] = pick
+            tie[lv.nodes] = n_opt > 1
+        else:
+            best[lv.nodes[dec]] = pick[dec]
+            tie[lv.nodes[dec]] = n_opt[dec] > 1
+    else:
+        pick = np.maximum(choice[lv.nodes], 0)
+    here = [pick == j for j in range(b - 1)]
+
+    def select(views: list[NDArray[Any]]) -> NDArray[Any]:
+        out = views[b - 1]
+        for j in reversed(range(b - 1)):
+            out = np.where(here[j], views[j], out)
+        return out
+
+    chosen = [select(c) for c in cols]
+    mine = chosen[lv.single] if lv.single >= 0 else select(movers)
+    gap = seg_max - mine  # one-shot deviation gain of the mover
+    if lv.single < 0:
+        gap = gap[dec]
+    ok = not bool(np.any(gap != 0)) if sw.exact else not bool(np.any(gap.astype(float) > tol))
+    for p in range(m):
+        add = chosen[p] if cv is None else np.where(dec, chosen[p], cv[p])
+        if isinstance(lv.pos, slice):
+            val[lv.pos, p] += add
+        else:
+            val[lv.pos, p] = val[lv.pos, p] + add
+    return ok
+
+
+def _float_regrets(
+    sw: _Sweep, choice: NDArray[np.int64], n_players: int, root_val: NDArray[Any]
+) -> list[float]:
+    """Each player's regret of a pure profile (float games): best reply minus payoff."""
+    out: list[float] = []
+    for i in range(n_players):
+        val = sw.base[:, i].copy()
+        for lv in sw.levels:
+            kv = val[lv.kids]
+            own = kv[lv.starts + np.maximum(choice[lv.nodes], 0)]
+            cv = np.add.reduceat(sw.wedge[lv.kids] * kv, lv.starts) if lv.has_chance else own
+            best = np.maximum.reduceat(kv, lv.starts)
+            val[lv.pos] += np.where(lv.mover == i, best, np.where(lv.decision, own, cv))
+        out.append(max(float(val[0] - root_val[i]), 0.0))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -525,76 +690,68 @@ class _BIResult:
     choices: list[NDArray[np.int64]]
     truncated: bool
     timed_out: bool
+    first_values: NDArray[Any] | None  # values of choices[0] when its check passed in the sweep
 
 
 def _backward_choices(
     game: ExtensiveFormGame,
-    levels: list[_Level],
-    base: NDArray[Any],
+    sw: _Sweep,
     tol: float,
     budget: int,
     deadline: float,
 ) -> _BIResult:
-    """Every pure SPE (up to ``budget``) as arrays of chosen action per node (-1 elsewhere)."""
+    """Every pure SPE (up to ``budget``) as arrays of chosen action per node (-1 elsewhere).
+
+    One vectorised sweep gives the first equilibrium (first optimal action
+    everywhere) and the nodes with ties; combinations are enumerated only in
+    the part of the tree above some tie.
+    """
     t = game.tree
-    n = game.n_nodes
-    exact = game.is_exact
-    val = base.copy()
-    best = np.full(n, -1, dtype=np.int64)
-    tie = np.zeros(n, dtype=bool)
-    prob, _ = _chance_edges(game, base.dtype)
-    for lv in levels:
-        kids = lv.kids
-        kv = val[kids]
-        k = len(kids)
-        mover_rep = np.repeat(lv.mover, lv.counts)
-        mv = kv[np.arange(k), np.maximum(mover_rep, 0)]
-        seg_max = np.maximum.reduceat(mv, lv.starts)
-        rep_max = np.repeat(seg_max, lv.counts)
-        is_opt = (mv == rep_max) if exact else (mv >= rep_max - tol)
-        pos = np.where(is_opt, np.arange(k), k)
-        first = np.minimum.reduceat(pos, lv.starts)
-        n_opt = np.add.reduceat(is_opt.astype(np.int64), lv.starts)
-        dec = lv.mover >= 0
-        chance_val = np.add.reduceat(prob[kids][:, None] * kv, lv.starts, axis=0)
-        chosen = kv[np.minimum(first, k - 1)]
-        val[lv.nodes] = val[lv.nodes] + np.where(dec[:, None], chosen, chance_val)
-        best[lv.nodes[dec]] = (first - lv.starts)[dec]
-        tie[lv.nodes[dec]] = n_opt[dec] > 1
-    canonical = best
+    val_lv, canonical, tie, ok = _sweep(sw, tol)
     if not tie.any():
-        return _BIResult([canonical], False, False)
+        return _BIResult([canonical], False, False, val_lv if ok else None)
+    if budget == 1:
+        # A tie anywhere gives a second SPE (take the other optimal action there and
+        # redo backward induction above it): the list is truncated, no need to look.
+        return _BIResult([canonical], True, False, val_lv if ok else None)
 
     # Nodes with a tie somewhere in their subtree: enumerate combinations there.
-    region = tie.copy()
-    for lv in levels:
-        region[lv.nodes] |= np.logical_or.reduceat(region[lv.kids], lv.starts)
+    exact = sw.exact
+    val = np.empty_like(val_lv)
+    val[sw.perm] = val_lv
+    region_lv = tie[sw.perm]
+    for lv in sw.levels:
+        region_lv[lv.pos] |= np.logical_or.reduceat(region_lv[lv.kids], lv.starts)
+    region = np.zeros(len(region_lv), dtype=bool)
+    region[sw.perm] = region_lv
     kind = t.kind
     entries: dict[int, list[tuple[tuple[Any, ...], Any]]] = {}
     truncated = False
     timed_out = False
-    row = [tuple(r) for r in val.tolist()]
+    own_mult = sw.scale // sw.pay_scale if exact else 1
+    edge_probs = game.chance_edge_probabilities()
+    region_nodes = np.flatnonzero(region)[::-1]
+
+    def row(v: int) -> tuple[Any, ...]:
+        return tuple(val[v].tolist())
 
     def child_entries(c: int) -> list[tuple[tuple[Any, ...], Any]]:
         e = entries.get(c)
-        return e if e is not None else [(row[c], None)]
+        return e if e is not None else [(row(c), None)]
 
     def add(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(x + y for x, y in zip(a, b, strict=True))
 
-    region_nodes = np.flatnonzero(region)[::-1]
     for count, v in enumerate(region_nodes.tolist()):
         if count % 256 == 0 and time.monotonic() > deadline:
             timed_out = True
             break
         node_kids = game.children(v)
         lists = [child_entries(c) for c in node_kids]
-        own = tuple(base[v].tolist())
-        out: list[tuple[tuple[Any, ...], Any]] = [(row[v], None)]
+        own = tuple(x * own_mult for x in sw.base_nodes[v].tolist())
+        out: list[tuple[tuple[Any, ...], Any]] = [(row(v), None)]
         if kind[v] == CHANCE:
-            h = game.node_infoset(v)
-            assert h is not None and h.probs is not None
-            ps = [base.dtype.type(p) if base.dtype != object else p for p in h.probs]
+            ps = [edge_probs[c] if exact else float(edge_probs[c]) for c in node_kids]
             for idx in itertools.product(*[range(len(x)) for x in lists]):
                 if not any(idx):
                     continue  # the canonical combination, already first
@@ -645,7 +802,7 @@ def _backward_choices(
         for c in node_kids:
             entries.pop(c, None)
     if timed_out:
-        return _BIResult([canonical], True, True)
+        return _BIResult([canonical], True, True, val_lv if ok else None)
     results: list[NDArray[np.int64]] = []
     for _, rec in child_entries(0):
         choice = canonical.copy()
@@ -659,78 +816,102 @@ def _backward_choices(
                 choice[node] = j
             stack.extend(recs)
         results.append(choice)
-    return _BIResult(results, truncated, False)
+    return _BIResult(results, truncated, False, val_lv if ok else None)
+
+
+class _PureProfiles:
+    """Wraps pure profiles of a perfect-information tree as equilibria, fast.
+
+    Works on the game's information-set columns: no per-set records are built,
+    one-hot probability rows are shared, and labels are shared between profiles.
+    """
+
+    def __init__(self, game: ExtensiveFormGame) -> None:
+        cols = game.infoset_columns()
+        m = game.n_players
+        b = np.searchsorted(np.where(cols.player < 0, m, cols.player), np.arange(m + 2)).tolist()
+        self.bounds = b
+        self.first = cols.first_node[: b[m]]
+        self.nact = cols.n_actions[: b[m]]
+        self.kmax = int(self.nact.max()) + 1 if self.nact.size else 1
+        self.labels = tuple(cols.labels[b[i] : b[i + 1]] for i in range(m))
+        self.actions = tuple(cols.actions[b[i] : b[i + 1]] for i in range(m))
+        self.players = game.players
+        self.chance = tuple(p for p in cols.probs[b[m] :] if p is not None)
+
+    def _onehot(self, k: int, a: int) -> tuple[Fraction, ...]:
+        return tuple(_ONE if y == a else _ZERO for y in range(k))
+
+    def rows(self, choice: NDArray[np.int64]) -> tuple[tuple[tuple[Fraction, ...], ...], ...]:
+        """Per player, the one-hot rows of their information sets."""
+        acts = choice[self.first]
+        code = self.nact * self.kmax + acts
+        if self.kmax * self.kmax <= 4 * code.size + 1024:
+            table = np.empty(self.kmax * self.kmax, dtype=object)
+            for c in np.flatnonzero(np.bincount(code, minlength=table.size)).tolist():
+                table[c] = self._onehot(*divmod(c, self.kmax))
+        else:
+            uniq, inv = np.unique(code, return_inverse=True)
+            table = np.empty(len(uniq), dtype=object)
+            for j, c in enumerate(uniq.tolist()):
+                table[j] = self._onehot(*divmod(c, self.kmax))
+            code = inv.reshape(-1)
+        b = self.bounds
+        return tuple(tuple(table[code[b[i] : b[i + 1]]].tolist()) for i in range(len(self.players)))
+
+    def equilibrium(
+        self, choice: NDArray[np.int64], payoffs: Sequence[Number], regret: Number
+    ) -> BehaviorEquilibrium:
+        return BehaviorEquilibrium(
+            players=self.players,
+            infosets=self.labels,
+            actions=self.actions,
+            behavior=self.rows(choice),
+            payoffs=tuple(payoffs),
+            regret=regret,
+            subgame_perfect=True,
+        )
 
 
 def _pi_equilibrium(
     game: ExtensiveFormGame,
-    levels: list[_Level],
-    base: NDArray[Any],
-    scale: int,
+    sw: _Sweep,
     choice: NDArray[np.int64],
     tol: float,
-    onehot: dict[tuple[int, int], tuple[Fraction, ...]],
-    shape: tuple[NDArray[np.int64], list[int]],
+    profiles: _PureProfiles,
+    checked: NDArray[Any] | None = None,
 ) -> BehaviorEquilibrium | None:
-    """Verify a pure profile of a perfect-information tree (vectorised) and wrap it.
+    """Verify a pure profile of a perfect-information tree and wrap it; None if it fails.
 
-    ``shape``: the node of every player information set (in global order) and its
-    number of actions.
+    The check is the one-shot-deviation test at every decision node, in one
+    vectorised sweep: in a finite perfect-information tree no profitable
+    one-shot deviation anywhere is equivalent to subgame perfection, so the
+    regret in the whole game (and in every subgame) is exactly 0 for exact
+    games. Float games also get their regret measured by a best-reply sweep.
     """
-    exact = game.is_exact
-    t = game.tree
-    cprob, from_decision = _chance_edges(game, base.dtype)
-    par = np.maximum(t.parent, 0)
-    picked = (t.action == choice[par]) & from_decision
-    w = np.where(from_decision, picked.astype(np.int64), cprob)
-    w = w.astype(base.dtype) if base.dtype != object else w
-    w[0] = 1
-    val = _eval_profile(levels, base, w)
-    # One-shot deviation check at every decision node (= subgame perfection here).
-    for lv in levels:
-        dec = lv.mover >= 0
-        if not dec.any():
-            continue
-        k = len(lv.kids)
-        mover_rep = np.repeat(lv.mover, lv.counts)
-        mv = val[lv.kids][np.arange(k), np.maximum(mover_rep, 0)]
-        seg_max = np.maximum.reduceat(mv, lv.starts)
-        chosen = mv[lv.starts + np.maximum(choice[lv.nodes], 0)]
-        gap = (seg_max - chosen)[dec]
-        if exact and bool(np.any(gap != 0)):
+    if checked is not None:
+        val = checked  # the backward-induction sweep ran the same check on this profile
+    else:
+        val, _, _, ok = _sweep(sw, tol, choice)
+        if not ok:
             return None
-        if not exact and bool(np.any(gap.astype(np.float64) > tol)):
+    payoffs = [_to_number(x, sw.scale, sw.exact) for x in val[0].tolist()]
+    reg: Number
+    if sw.exact:
+        reg = _ZERO
+    else:
+        reg = max(_float_regrets(sw, choice, game.n_players, val[0] / sw.scale), default=0.0)
+        if reg > tol:
             return None
-    payoffs = [_to_number(x, scale, exact) for x in val[0].tolist()]
-    regrets: list[Number] = []
-    for i in range(game.n_players):
-        brv = _eval_best_reply(levels, base, w, i)
-        r = _to_number(brv[0], scale, exact) - payoffs[i]
-        regrets.append(r if exact else max(float(r), 0.0))
-    reg = max(regrets)
-    if (exact and reg != 0) or (not exact and float(reg) > tol):
-        return None
-    members, nacts = shape
-    beh: Behavior = []
-    for k, a in zip(nacts, choice[members].tolist(), strict=True):
-        vec = onehot.get((k, a))
-        if vec is None:
-            vec = tuple(_ONE if j == a else _ZERO for j in range(k))
-            onehot[(k, a)] = vec
-        beh.append(vec)
-    for h in game.chance_infosets:
-        assert h.probs is not None
-        beh.append(tuple(h.probs))
-    return _make_equilibrium(game, beh, payoffs, reg, True)
+    return profiles.equilibrium(choice, payoffs, reg)
 
 
 def _backward_equilibria(
     game: ExtensiveFormGame, tol: float, deadline: float, max_equilibria: int
 ) -> tuple[list[BehaviorEquilibrium], bool, list[str]]:
-    levels = _levels(game)
-    base, scale = _numeric(game)
+    sw = _sweep_data(game)
     budget = max(1, min(max_equilibria, _WORK_PER_EQUILIBRIUM // max(game.n_nodes, 1)))
-    res = _backward_choices(game, levels, base, tol, budget, deadline)
+    res = _backward_choices(game, sw, tol, budget, deadline)
     warns: list[str] = []
     if res.timed_out:
         warns.append(
@@ -742,16 +923,11 @@ def _backward_equilibria(
             f"players are indifferent at some nodes and the tie-breaks give more than {budget} "
             f"subgame-perfect equilibria; the first {budget} are listed"
         )
-    onehot: dict[tuple[int, int], tuple[Fraction, ...]] = {}
-    player_sets = [h for hs in game.infosets for h in hs]
-    shape = (
-        np.array([h.members[0] for h in player_sets], dtype=np.int64),
-        [len(h.actions) for h in player_sets],
-    )
+    profiles = _PureProfiles(game)
     eqs: list[BehaviorEquilibrium] = []
     rejected = 0
-    for choice in res.choices:
-        eq = _pi_equilibrium(game, levels, base, scale, choice, tol, onehot, shape)
+    for k, choice in enumerate(res.choices):
+        eq = _pi_equilibrium(game, sw, choice, tol, profiles, res.first_values if k == 0 else None)
         if eq is None:
             rejected += 1
         else:

@@ -30,10 +30,12 @@ equishift.games.errors.FormatError: <text>:1: expected 8 payoffs (4 cells × 2 p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -523,6 +525,16 @@ def parse_efg(text: str, *, path: str | Path | None = None) -> ExtensiveFormGame
 
 
 def _parse_efg(text: str, path: str | Path | None) -> ExtensiveFormGame:
+    prov = [f"read from {path}" if path is not None else "parsed from .efg text"]
+    fast = _fast_efg(text)
+    if fast is not None:
+        raw_fast, title_fast, comment_fast = fast
+        try:
+            return ExtensiveFormGame(
+                raw_fast, title=title_fast, comment=comment_fast, provenance=prov
+            )
+        except GameError as exc:
+            raise FormatError(str(exc), path=path) from None
     r = _Reader(text, path)
     floats, title, raw_players, _ = r.header("EFG", "2")
     n_players = len(raw_players)
@@ -614,11 +626,212 @@ def _parse_efg(text: str, path: str | Path | None) -> ExtensiveFormGame:
             f"the file ends but node {v + 1} (in file order) still expects {remaining} more "
             f"child node(s)"
         )
-    prov = [f"read from {path}" if path is not None else "parsed from .efg text"]
     try:
         return ExtensiveFormGame(raw, title=title, comment=comment, provenance=prov)
     except GameError as exc:
         raise FormatError(str(exc), path=path) from None
+
+
+_FAST_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{},]|[^\s{},"]+|"', re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+class _Fallback(Exception):
+    """The fast .efg reader met something unusual: the careful reader takes over."""
+
+
+def _fast_efg(text: str) -> tuple[_RawTree, str, str] | None:
+    """Read well-formed ``.efg`` text quickly (one regex, no token objects).
+
+    Returns ``None`` whenever anything is unusual or wrong; the careful
+    token-by-token reader then parses the text again and reports errors with
+    their line numbers. For valid files both give the same tree.
+    """
+    toks = _FAST_TOKEN.findall(text)
+    try:
+        return _fast_efg_tokens(toks)
+    except (_Fallback, IndexError, ValueError, GameError):
+        return None
+
+
+def _fast_efg_tokens(toks: list[str]) -> tuple[_RawTree, str, str]:
+    def string(i: int) -> str:
+        tok = toks[i]
+        if tok[0] != '"' or len(tok) < 2:
+            raise _Fallback
+        inner = tok[1:-1]
+        return _ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
+
+    if toks[0] != "EFG" or toks[1] != "2" or toks[2] not in ("R", "D"):
+        raise _Fallback
+    floats = toks[2] == "D"
+    title = string(3)
+    if toks[4] != "{":
+        raise _Fallback
+    i = 5
+    players: list[str] = []
+    while toks[i] != "}":
+        players.append(string(i))
+        i += 1
+    i += 1
+    n_players = len(players)
+    if n_players == 0:
+        raise _Fallback
+    comment = ""
+    if i < len(toks) and toks[i][0] == '"':
+        comment = string(i)
+        i += 1
+    raw = _RawTree(players=players)
+    kinds, parents, actions, labels = raw.kind, raw.parent, raw.action, raw.labels
+    node_iset, node_out, n_children = raw.infoset, raw.outcome, raw.n_children
+    infoset_ids: dict[tuple[int, int], int] = {}
+    outcome_ids: dict[int, int] = {}
+    numbers: dict[str, Number] = {}
+    open_nodes: list[list[int]] = []
+    n_toks = len(toks)
+
+    def number(tok: str) -> Number:
+        val = numbers.get(tok)
+        if val is None:
+            if tok in "{},":
+                raise _Fallback
+            exact = parse_number(tok)
+            val = numbers[tok] = float(exact) if floats else exact
+        return val
+
+    while i < n_toks:
+        if not open_nodes and kinds:
+            raise _Fallback
+        typ = toks[i]
+        label = toks[i + 1]
+        if label[0] != '"' or len(label) < 2:
+            raise _Fallback
+        label = label[1:-1]
+        if "\\" in label:
+            label = _ESCAPE.sub(r"\1", label)
+        i += 2
+        if open_nodes:
+            top = open_nodes[-1]
+            parent = top[0]
+            action = n_children[parent] - top[1]
+            top[1] -= 1
+            if top[1] == 0:
+                open_nodes.pop()
+        else:
+            parent, action = -1, -1
+        v = len(kinds)
+        parents.append(parent)
+        actions.append(action)
+        labels.append(label)
+        if typ == "t":
+            kinds.append(TERMINAL)
+            node_iset.append(-1)
+            n_children.append(0)
+        elif typ == "p" or typ == "c":
+            is_chance = typ == "c"
+            if is_chance:
+                player = -1
+            else:
+                tok = toks[i]
+                if not tok.isdigit():
+                    raise _Fallback
+                player = int(tok) - 1
+                i += 1
+                if not 0 <= player < n_players:
+                    raise _Fallback
+            tok = toks[i]
+            if not tok.isdigit():
+                raise _Fallback
+            num = int(tok)
+            i += 1
+            if num < 1:
+                raise _Fallback
+            key = (player, num)
+            h = infoset_ids.get(key)
+            if toks[i][0] == '"':
+                ilabel = string(i)
+                if toks[i + 1] != "{":
+                    raise _Fallback
+                i += 2
+                acts: list[str] = []
+                probs: list[Fraction] = []
+                while toks[i] != "}":
+                    acts.append(string(i))
+                    i += 1
+                    if is_chance:
+                        while toks[i] == ",":
+                            i += 1
+                        p = parse_number(toks[i])
+                        if p < 0:
+                            raise _Fallback
+                        probs.append(p)
+                        i += 1
+                        while toks[i] == ",":
+                            i += 1
+                i += 1
+                if not acts or (is_chance and sum(probs, Fraction(0)) != 1):
+                    raise _Fallback
+                if h is None:
+                    h = infoset_ids[key] = len(raw.infosets)
+                    raw.infosets.append(
+                        _RawInfoset(player, ilabel, acts, probs if is_chance else None)
+                    )
+                else:
+                    old = raw.infosets[h]
+                    if (
+                        ilabel != old.label
+                        or acts != old.actions
+                        or (probs if is_chance else None) != old.probs
+                    ):
+                        raise _Fallback
+            elif h is None:
+                raise _Fallback
+            kinds.append(CHANCE if is_chance else DECISION)
+            node_iset.append(h)
+            k = len(raw.infosets[h].actions)
+            n_children.append(k)
+            open_nodes.append([v, k])
+        else:
+            raise _Fallback
+        # The outcome.
+        tok = toks[i]
+        if not tok.isdigit():
+            raise _Fallback
+        num = int(tok)
+        i += 1
+        if i < n_toks and toks[i][0] == '"':
+            olabel = string(i)
+            if toks[i + 1] != "{" or num == 0:
+                raise _Fallback
+            i += 2
+            vals: list[Number] = []
+            while True:
+                while toks[i] == ",":
+                    i += 1
+                if toks[i] == "}":
+                    break
+                vals.append(number(toks[i]))
+                i += 1
+            i += 1
+            if len(vals) != n_players:
+                raise _Fallback
+            o = outcome_ids.get(num)
+            if o is None:
+                o = outcome_ids[num] = len(raw.outcomes)
+                raw.outcomes.append(Outcome(olabel, tuple(vals)))
+            elif tuple(vals) != raw.outcomes[o].payoffs:
+                raise _Fallback
+            node_out.append(o)
+        elif num == 0:
+            node_out.append(-1)
+        else:
+            o = outcome_ids.get(num)
+            if o is None:
+                raise _Fallback
+            node_out.append(o)
+    if not kinds or open_nodes:
+        raise _Fallback
+    return raw, title, comment
 
 
 def _efg_actions(r: _Reader, is_chance: bool) -> tuple[list[str], list[Fraction] | None]:
@@ -733,34 +946,53 @@ def write_efg(game: ExtensiveFormGame, path: str | Path | None = None) -> str:
         _quote(game.comment),
         "",
     ]
-    numbers: dict[int, int] = {}
-    infos = game.all_infosets
-    for v in range(game.n_nodes):
-        label = _quote(game.node_label(v))
-        kind = int(t.kind[v])
-        if kind == TERMINAL:
-            head = f"t {label}"
-        else:
-            h = infos[int(t.infoset[v])]
-            if kind == CHANCE:
-                assert h.probs is not None
+    cols = game.infoset_columns()
+    heads: list[tuple[str, str]] = []  # per information set, the node line after its label
+    acts_memo: dict[Any, str] = {}
+    for g in range(len(cols.labels)):
+        file_label = cols.file_labels[g]
+        file_actions = cols.file_actions[g]
+        probs = cols.probs[g]
+        key = (file_actions, probs)
+        acts = acts_memo.get(key)
+        if acts is None:
+            if probs is not None:
                 acts = " ".join(
                     f"{_quote(a)} {_fmt(p, False)}"
-                    for a, p in zip(h.file_actions, h.probs, strict=True)
+                    for a, p in zip(file_actions, probs, strict=True)
                 )
-                head = f"c {label} {h.index + 1} {_quote(h.file_label)} {{ {acts} }}"
             else:
-                acts = " ".join(_quote(a) for a in h.file_actions)
-                head = f"p {label} {h.player + 1} {h.index + 1} {_quote(h.file_label)} {{ {acts} }}"
-        o = int(t.outcome[v])
+                acts = " ".join(_quote(a) for a in file_actions)
+            acts_memo[key] = acts
+        who = "" if probs is not None else f"{int(cols.player[g]) + 1} "
+        rest = f"{who}{int(cols.local_index[g]) + 1} {_quote(file_label)} {{ {acts} }}"
+        heads.append(("c" if probs is not None else "p", rest))
+    values, scale = game.scaled_outcome_payoffs()
+    numbers: dict[int, int] = {}
+    pay_memo: dict[tuple[Any, ...], str] = {}
+    kinds = t.kind.tolist()
+    node_infoset = t.infoset.tolist()
+    node_outcome = t.outcome.tolist()
+    for v in range(game.n_nodes):
+        label = _quote(game.node_label(v))
+        if kinds[v] == TERMINAL:
+            head = f"t {label}"
+        else:
+            typ, rest = heads[node_infoset[v]]
+            head = f"{typ} {label} {rest}"
+        o = node_outcome[v]
         if o < 0:
             lines.append(f"{head} 0")
         else:
             if o not in numbers:
                 numbers[o] = len(numbers) + 1
-            out = game.outcomes[o]
-            pays = ", ".join(_fmt(x, floats) for x in out.payoffs)
-            lines.append(f"{head} {numbers[o]} {_quote(out.label)} {{ {pays} }}")
+            row = tuple(values[o].tolist())
+            pays = pay_memo.get(row)
+            if pays is None:
+                nums = [Fraction(x, scale) for x in row] if not floats else list(row)
+                pays = pay_memo[row] = ", ".join(_fmt(x, floats) for x in nums)
+            olabel = game.outcome_label(o)
+            lines.append(f"{head} {numbers[o]} {_quote(olabel)} {{ {pays} }}")
     text = "\n".join(lines) + "\n"
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
@@ -781,6 +1013,10 @@ def parse_game(text: str, *, path: str | Path | None = None) -> NormalFormGame |
     equishift.games.errors.FormatError: <text>:1: expected a Gambit game starting with 'NFG' \
 (strategic form) or 'EFG' (extensive form), found 'hello'
     """
+    head = _FAST_TOKEN.match(text, len(text) - len(text.lstrip()))
+    if head is not None and head.group() in ("NFG", "EFG"):  # no need to tokenize it all
+        parse = parse_nfg if head.group() == "NFG" else parse_efg
+        return parse(text, path=path)
     r = _Reader(text, path)
     tok = r.peek()
     if tok is not None and tok.kind == "word" and tok.text == "NFG":
