@@ -1,5 +1,8 @@
 """The ``equishift`` command line: a thin view over the library.
 
+Heavy modules (numpy, sympy, the solvers) are imported inside the commands, so
+``equishift --help`` answers without loading them.
+
 Each command makes one library call and formats its result. Errors the user can
 fix (a missing or malformed file, an unknown method) print one line on stderr
 and exit with status 2; no traceback, and no partial output file.
@@ -9,15 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-
-from ..games.errors import EquishiftError
-from ..games.numbers import format_number
 
 app = typer.Typer(
     name="equishift",
@@ -36,6 +35,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _load(file: str | None, example: str | None) -> Any:
+    from ..games.errors import EquishiftError
     from ..games.examples import example_path
     from ..games.formats.gambit import read_game
 
@@ -83,6 +83,8 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def _render_solution(sol: Any) -> str:
+    from ..games.numbers import format_number
+
     game = sol.game
     out = []
     title = getattr(game, "title", "") or "(untitled game)"
@@ -121,6 +123,8 @@ def _render_solution(sol: Any) -> str:
 
 def _describe_choice(choice: dict[str, Any]) -> str:
     """A player's mixed strategy, or their behaviour at each information set."""
+    from ..games.numbers import format_number
+
     if choice and isinstance(next(iter(choice.values())), dict):
         parts = [f"{iset}: {_describe_choice(d)}" for iset, d in choice.items()]
         return "; ".join(parts)
@@ -151,6 +155,7 @@ def solve(
     ] = 60.0,
 ) -> None:
     """Compute and verify the equilibria of a game."""
+    from ..games.errors import EquishiftError
     from ..solver import solve as solve_game
 
     game = _load(file, example)
@@ -203,8 +208,4 @@ def show(
 
 def main() -> None:
     """Entry point of the ``equishift`` console script."""
-    try:
-        app()
-    except EquishiftError as exc:  # pragma: no cover - commands catch their own
-        typer.echo(f"equishift: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    app()
