@@ -1,6 +1,6 @@
 """Extensive-form games: the tree model, the reduced normal form, and the tree solvers.
 
-What is compared with the reference (``/work/shared/reference``, pygambit 16.7):
+What is compared with the reference (the shared ``reference`` folder, pygambit 16.7):
 
 * every ``.efg`` file: perfect recall / perfect information flags, node count,
   number of subgames, and the reduced strategic form (strategy counts, Gambit's
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import random
 import time
 from fractions import Fraction
@@ -46,7 +45,8 @@ from equishift.solver.extensive import (
 from equishift.solver.pure import pure_equilibria
 from equishift.solver.verify import certificate
 
-REFERENCE = Path(os.environ.get("EQUISHIFT_REFERENCE", "/work/shared/reference"))
+from .paths import REFERENCE
+
 EFG_FILES = sorted((REFERENCE / "games").glob("*.efg"))
 F = Fraction
 

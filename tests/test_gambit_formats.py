@@ -1,6 +1,6 @@
 """Gambit .nfg/.efg reading and writing, checked against the reference games.
 
-Compared with the reference (``/work/shared/reference``, pygambit 16.7):
+Compared with the reference (the shared ``reference`` folder, pygambit 16.7):
 every one of the 114 files parses; writing and reading back gives an equal
 game; for ``.nfg`` files the strategy counts, strategy labels and the full
 payoff table equal ``expected/<file>.json`` (the reduced forms of ``.efg``
@@ -11,7 +11,6 @@ files are checked in ``test_extensive.py``). Malformed files raise only
 from __future__ import annotations
 
 import json
-import os
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +32,8 @@ from equishift.games.formats import (
     write_nfg,
 )
 
-REFERENCE = Path(os.environ.get("EQUISHIFT_REFERENCE", "/work/shared/reference"))
+from .paths import REFERENCE
+
 GAMES = sorted((REFERENCE / "games").glob("*.[ne]fg"))
 NFG_FILES = [p for p in GAMES if p.suffix == ".nfg"]
 EFG_FILES = [p for p in GAMES if p.suffix == ".efg"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from equishift.games import NormalFormGame
@@ -18,7 +18,8 @@ from equishift.solver.nplayer import can_enumerate, support_enumeration
 from equishift.solver.pure import pure_equilibria
 from equishift.solver.verify import certificate
 
-REFERENCE = Path("/work/shared/reference")
+from .paths import REFERENCE
+
 GAMES = REFERENCE / "games"
 EXPECTED = REFERENCE / "expected"
 
@@ -193,6 +194,9 @@ def test_generic_games_against_gambit_enumpoly(shape: tuple[int, ...], seed: int
     gbt = pytest.importorskip("pygambit")
     rng = np.random.default_rng(seed)
     arrays = [rng.integers(-1000, 1001, size=shape) for _ in shape]
+    # A tie between two payoffs of one player can make the game degenerate (seed 29348 has
+    # one, and a continuum is then the right answer): keep only games without ties.
+    assume(all(len(np.unique(a)) == a.size for a in arrays))
     game = NormalFormGame.from_arrays(*arrays)
     res = support_enumeration(game, max_seconds=20)
     _check_verified(game, res)

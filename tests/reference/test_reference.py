@@ -14,25 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from equishift.games.formats.gambit import read_game
 
 from equishift.games import NormalFormGame
+from equishift.games.formats.gambit import read_game
 from equishift.solver import Equilibrium, solve
 from equishift.solver.verify import certificate
 
-HERE = Path(__file__).resolve()
+from ..paths import REFERENCE
 
-
-def _reference_dir() -> Path:
-    # The checkout sits beside the project's shared/ folder (as in CI).
-    for parent in HERE.parents:
-        cand = parent / "shared" / "reference"
-        if cand.is_dir():
-            return cand
-    raise RuntimeError(f"shared/reference not found in any parent of {HERE}")
-
-
-REF = _reference_dir()
+REF = REFERENCE
 GAMES = sorted((REF / "games").iterdir())
 KNOWN = json.loads((REF / "textbook_known.json").read_text())
 NFG = [p for p in GAMES if p.suffix == ".nfg"]
