@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from .errors import GameError
 from .numbers import Number, as_float_array, format_number, integerize, to_number
 
-__all__ = ["NormalFormGame"]
+__all__ = ["NormalFormGame", "check_player_arrays"]
 
 
 def _check_labels(labels: Sequence[str], what: str) -> tuple[str, ...]:
@@ -211,21 +211,8 @@ class NormalFormGame:
         >>> g.payoff_array(1).tolist()
         [[Fraction(3, 1), Fraction(5, 1)], [Fraction(0, 1), Fraction(1, 1)]]
         """
-        if not arrays:
-            raise GameError("from_arrays() needs one payoff array per player")
-        arrs = [_to_ndarray(a) for a in arrays]
+        arrs = check_player_arrays([_to_ndarray(a) for a in arrays])
         shape = arrs[0].shape
-        if len(shape) != len(arrs):
-            raise GameError(
-                f"payoffs of player 1 have {len(shape)} dimension(s) but {len(arrs)} "
-                "arrays were given; expected one axis per player"
-            )
-        for i, a in enumerate(arrs[1:], start=2):
-            if a.shape != shape:
-                raise GameError(
-                    f"payoffs of player {i} have shape {a.shape}, expected {shape} "
-                    "(the shape of player 1's payoffs)"
-                )
         kinds = {a.dtype.kind for a in arrs}
         if kinds <= {"i", "u"}:
             stacked: NDArray[Any] = np.stack(arrs, axis=-1)
@@ -560,6 +547,33 @@ class NormalFormGame:
             vals = ", ".join(format_number(v) for v in self.payoff(prof))
             lines.append(f"{', '.join(prof)}: {vals}")
         return "\n".join(lines)
+
+
+def check_player_arrays(arrays: Sequence[NDArray[Any]]) -> Sequence[NDArray[Any]]:
+    """Check one payoff array per player: as many axes as players, all of one shape.
+
+    Shared by the game classes built ``from_arrays``; returns ``arrays`` unchanged.
+
+    >>> check_player_arrays([np.zeros((2, 2)), np.zeros((2, 3))])
+    Traceback (most recent call last):
+    ...
+    equishift.games.errors.GameError: payoffs of player 2 have shape (2, 3), expected (2, 2) ...
+    """
+    if not arrays:
+        raise GameError("from_arrays() needs one payoff array per player")
+    shape = arrays[0].shape
+    if len(shape) != len(arrays):
+        raise GameError(
+            f"payoffs of player 1 have {len(shape)} dimension(s) but {len(arrays)} "
+            "arrays were given; expected one axis per player"
+        )
+    for i, a in enumerate(arrays[1:], start=2):
+        if a.shape != shape:
+            raise GameError(
+                f"payoffs of player {i} have shape {a.shape}, expected {shape} "
+                "(the shape of player 1's payoffs)"
+            )
+    return arrays
 
 
 def _to_ndarray(values: Any) -> NDArray[Any]:

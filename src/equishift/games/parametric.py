@@ -38,7 +38,7 @@ import sympy
 from numpy.typing import NDArray
 
 from .errors import GameError
-from .normal_form import NormalFormGame
+from .normal_form import NormalFormGame, check_player_arrays
 from .numbers import Number, format_number, to_number
 from .parameters import Parameter, Parameters, format_expression, parse_expression, symbol
 
@@ -186,21 +186,8 @@ class ParametricGame:
         >>> g.payoff_array(1).tolist()
         [[R, T], [S, P]]
         """
-        if not arrays:
-            raise GameError("from_arrays() needs one payoff array per player")
-        arrs = [_object_array(a) for a in arrays]
+        arrs = check_player_arrays([_object_array(a) for a in arrays])
         shape = arrs[0].shape
-        if len(shape) != len(arrs):
-            raise GameError(
-                f"payoffs of player 1 have {len(shape)} dimension(s) but {len(arrs)} "
-                "arrays were given; expected one axis per player"
-            )
-        for i, a in enumerate(arrs[1:], start=2):
-            if a.shape != shape:
-                raise GameError(
-                    f"payoffs of player {i} have shape {a.shape}, expected {shape} "
-                    "(the shape of player 1's payoffs)"
-                )
         stacked = np.empty((*shape, len(arrs)), dtype=object)
         for i, a in enumerate(arrs):
             stacked[..., i] = a
