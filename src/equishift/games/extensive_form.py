@@ -51,6 +51,7 @@ ExtensiveFormGame('Entry deterrence', players=('Entrant', 'Incumbent'), nodes=5,
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -1304,6 +1305,19 @@ sum to 5/6, expected 1
     def provenance(self) -> tuple[str, ...]:
         """What produced this game (file read, transforms applied), oldest first."""
         return self._provenance
+
+    def with_provenance(self, *notes: str) -> ExtensiveFormGame:
+        """The same game with ``notes`` appended to its provenance (a new value).
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Terminal((1,)))
+        >>> g.with_provenance("made by hand").provenance
+        ('made by hand',)
+        >>> g.provenance
+        ()
+        """
+        out = copy.copy(self)
+        out._provenance = (*self._provenance, *notes)
+        return out
 
     @property
     def is_exact(self) -> bool:

@@ -295,10 +295,7 @@ def _numeric_array(game: NormalFormGame) -> Any:
 
 
 def _with_efg_provenance(game: ExtensiveFormGame, provenance: Sequence[str]) -> ExtensiveFormGame:
-    # ExtensiveFormGame.build() takes no provenance; the game was just built here and is not
-    # shared yet, so recording it on the fresh value does not mutate anything anyone holds.
-    game._provenance = tuple(provenance)
-    return game
+    return game.with_provenance(*provenance[len(game.provenance) :])
 
 
 # -- parameters -------------------------------------------------------------------------------
