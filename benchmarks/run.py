@@ -54,6 +54,38 @@ def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
     return statistics.median(best), out
 
 
+def _child(conn: Any, fn: Callable[[], Any]) -> None:
+    t0 = time.perf_counter()
+    out = fn()
+    conn.send((time.perf_counter() - t0, len(out)))
+    conn.close()
+
+
+def timed_capped(fn: Callable[[], Any], cap: float) -> tuple[float, int] | None:
+    """Run ``fn`` in a forked process; (seconds, len(result)), or None past ``cap`` seconds.
+
+    Anchors such as pygambit's exact enumeration can take minutes on one game; a cap keeps
+    the run bounded and the table says which measurements were cut.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn))
+    proc.start()
+    send.close()
+    if recv.poll(cap):
+        result: tuple[float, int] = recv.recv()
+        proc.join()
+        return result
+    proc.kill()
+    proc.join()
+    return None
+
+
+CAP = 120.0
+
+
 def random_bimatrix(rng: np.random.Generator, m: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.integers(0, 100, size=(m, n)), rng.integers(0, 100, size=(m, n))
 
@@ -79,24 +111,38 @@ def bench_all_two_player(rows: list[Row], sizes: list[int], games: int, seed: in
             times.setdefault(tool, []).append(t)
             counts.setdefault(tool, []).append(k)
 
+        capped: dict[str, int] = {}
+
+        def anchor(tool: str, fn: Callable[[], Any]) -> None:
+            res = timed_capped(fn, CAP)
+            if res is None:
+                capped[tool] = capped.get(tool, 0) + 1
+            else:
+                record(tool, res[0], res[1])
+
         for A, B in instances:
             g = NormalFormGame.from_arrays(A, B)
             t, sol = timed(lambda g=g: solve(g, method="bimatrix"))
             record("equishift bimatrix (exact)", t, len(sol.equilibria))
             gg = gambit_game([A, B])
-            t, res = timed(lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=False))
-            record("pygambit enummixed (float)", t, len(res.equilibria))
-            t, res = timed(lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=True))
-            record("pygambit enummixed (exact)", t, len(res.equilibria))
+            anchor(
+                "pygambit enummixed (float)",
+                lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=False).equilibria,
+            )
+            anchor(
+                "pygambit enummixed (exact)",
+                lambda gg=gg: gbt.nash.enummixed_solve(gg, rational=True).equilibria,
+            )
             if n <= 8:
                 ng = nashpy.Game(A, B)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    t, res = timed(lambda ng=ng: list(ng.vertex_enumeration()))
-                    record("nashpy vertex_enumeration", t, len(res))
-                    t, res = timed(lambda ng=ng: list(ng.support_enumeration()))
-                    record("nashpy support_enumeration", t, len(res))
+                    anchor("nashpy vertex_enumeration", lambda ng=ng: list(ng.vertex_enumeration()))
+                    anchor(
+                        "nashpy support_enumeration", lambda ng=ng: list(ng.support_enumeration())
+                    )
         for tool, ts in times.items():
+            note = f"{capped[tool]} game(s) past {CAP:.0f} s not counted" if tool in capped else ""
             rows.append(
                 Row(
                     "all equilibria, 2 players",
@@ -104,8 +150,21 @@ def bench_all_two_player(rows: list[Row], sizes: list[int], games: int, seed: in
                     tool,
                     statistics.median(ts),
                     f"{sum(counts[tool])} over {len(ts)} games",
+                    note,
                 )
             )
+        for tool, k in capped.items():
+            if tool not in times:
+                rows.append(
+                    Row(
+                        "all equilibria, 2 players",
+                        size,
+                        tool,
+                        None,
+                        "-",
+                        f"all {k} game(s) past {CAP:.0f} s",
+                    )
+                )
         if n > 8:
             rows.append(
                 Row(
@@ -189,10 +248,28 @@ def bench_nplayer(rows: list[Row], sizes: list[tuple[int, ...]], seed: int) -> N
             )
         )
         gg = gambit_game(arrays)
-        t, res = timed(lambda: gbt.nash.enumpoly_solve(gg))
-        rows.append(
-            Row("all equilibria, N players", size, "pygambit enumpoly", t, str(len(res.equilibria)))
-        )
+        capped_res = timed_capped(lambda: gbt.nash.enumpoly_solve(gg).equilibria, CAP)
+        if capped_res is None:
+            rows.append(
+                Row(
+                    "all equilibria, N players",
+                    size,
+                    "pygambit enumpoly",
+                    None,
+                    "-",
+                    f"past {CAP:.0f} s",
+                )
+            )
+        else:
+            rows.append(
+                Row(
+                    "all equilibria, N players",
+                    size,
+                    "pygambit enumpoly",
+                    capped_res[0],
+                    str(capped_res[1]),
+                )
+            )
 
 
 def bench_tree(rows: list[Row], depth: int, seed: int) -> None:
@@ -274,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_nplayer(rows, [(2, 2, 2)], seed=args.seed)
         bench_tree(rows, 12, seed=args.seed)
     else:
-        bench_all_two_player(rows, [4, 6, 8, 10, 12], games=5, seed=args.seed)
+        bench_all_two_player(rows, [4, 6, 8, 10, 12], games=3, seed=args.seed)
         bench_lemke_howson(rows, [30, 100, 200], seed=args.seed)
         bench_pure(rows, 6, 5, seed=args.seed)
         bench_nplayer(rows, [(2, 2, 2), (3, 3, 3), (2, 2, 2, 2), (4, 4, 4)], seed=args.seed)
