@@ -44,6 +44,7 @@ BUNDLED = [
     "engagement-stag-hunt",
     "linked-korea-dialogue",
     "repeated-pd",
+    "russia-japan-cbm",
     "strategic-triangle",
 ]
 GAMBIT_FILES = sorted((REFERENCE / "games").glob("*.[ne]fg"))
@@ -143,7 +144,8 @@ def test_bloody_nose_complete_information_no_strike() -> None:
     assert spe and all(e.payoffs == (0, 0) for e in spe)
     uncertain = s.games["uncertain"]
     assert isinstance(uncertain, ExtensiveFormGame)
-    assert uncertain.chance_infosets[0].probs == (Fraction(1, 2), Fraction(1, 2))
+    # theta = 0.2, the strike planners' premise; recommendation BN sets it to 1/2.
+    assert uncertain.chance_infosets[0].probs == (Fraction(1, 5), Fraction(4, 5))
 
 
 @pytest.mark.parametrize("name", ["crisis-chicken", "engagement-stag-hunt"])
@@ -535,3 +537,54 @@ def test_raw_data_round_trips(extra: dict[str, object], recs: list[dict[str, obj
         recommendations=tuple(RawTable(f"recommendations[{k}]", r) for k, r in enumerate(recs)),
     )
     assert parse_scenario(write_scenario(s)) == s
+
+
+# -- signalling form (MODELS.md R6) ----------------------------------------------------------------
+def test_russia_japan_cbm_matches_models() -> None:
+    # MODELS.md R6: prior 0.4 below p* = 0.5; with the free message only, pooling and no
+    # cooperation (Kydd 2000).
+    from equishift.games.signalling import SignallingGame
+    from equishift.solver.signalling import signalling_equilibria
+
+    g = load_scenario("russia-japan-cbm").games["cbm"]
+    assert isinstance(g, SignallingGame)
+    assert g.prior == {"trustworthy": Fraction(2, 5), "untrustworthy": Fraction(3, 5)}
+    assert g.payoff("untrustworthy", "none", "Cooperate") == (9, 0)
+    eqs, complete = signalling_equilibria(g, mixed=False)
+    assert complete and [e.kind for e in eqs] == ["pooling"]
+    assert eqs[0].receiver["none"] == {"Defect": 1}
+
+
+def test_signalling_form_round_trips_expressions_and_numbers() -> None:
+    text = """
+[parameters]
+mu = { value = 0.25, range = [0, 1] }
+
+[games.s]
+form = "signalling"
+title = "beer or quiche"
+sender = "Row"
+receiver = "Col"
+types = { strong = "1 - mu", weak = "mu" }
+messages = ["beer", "quiche"]
+actions = ["Duel", "Not"]
+
+[games.s.payoffs]
+"strong, beer, Duel" = [1, 0]
+"strong, beer, Not" = [3, 1]
+"strong, quiche, Duel" = [0, 0]
+"strong, quiche, Not" = [2, 1]
+"weak, beer, Duel" = [0, 1]
+"weak, beer, Not" = [2, 0]
+"weak, quiche, Duel" = [1, 1]
+"weak, quiche, Not" = ["3 * mu + 9/4", 0]
+"""
+    s = parse_scenario(text)
+    g = s.games["s"]
+    assert g.sender == "Row" and g.prior["strong"] == Fraction(3, 4)  # type: ignore[union-attr]
+    assert g.payoff("weak", "quiche", "Not") == (Fraction(3), Fraction(0))  # type: ignore[union-attr]
+    out = write_scenario(s)
+    assert '"1 - mu"' in out and '"3 * mu + 9/4"' in out
+    assert parse_scenario(out) == s
+    other = parse_scenario(text.replace("[2, 0]", "[2, 1]"))
+    assert other != s

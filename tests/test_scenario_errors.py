@@ -208,3 +208,34 @@ def test_fuzz_structure_only_format_errors(text: str) -> None:
         parse_scenario(text, path="fuzz.toml")
     except FormatError as exc:
         assert str(exc).startswith("fuzz.toml")
+
+
+# -- recommendation tables: read by equishift.recommendations, same error style ----------------
+REC_FILES = sorted((BAD / "recommendations").glob("*.toml"))
+
+
+def test_recommendation_corpus_covers_the_kinds_of_mistake() -> None:
+    names = {p.stem for p in REC_FILES}
+    assert {
+        "unknown-transform-op",
+        "unknown-criterion",
+        "unknown-target-game",
+        "wrong-parameter-name",
+    } <= names
+
+
+@pytest.mark.parametrize("path", REC_FILES, ids=lambda p: p.stem)
+def test_bad_recommendation_table_gives_clean_error(path: Path) -> None:
+    from equishift.recommendations.evaluate import evaluate_scenario, scenario_recommendations
+
+    want = expectations(path)
+    scenario = read_scenario(path)  # the file itself is a valid scenario
+    with pytest.raises(FormatError) as info:
+        scenario_recommendations(scenario)
+    text = str(info.value)
+    assert text.startswith(f"{path}:"), text
+    assert info.value.line is not None, text
+    assert re.search(want["expect"], text), text
+    assert f": {want['key']}: " in text, text
+    with pytest.raises(FormatError):
+        evaluate_scenario(path)

@@ -1,19 +1,20 @@
 """The brief's recommendations as :class:`~equishift.recommendations.recommendation.Recommendation`
 values, on the games of the design notes (``MODELS.md``).
 
-Encoded so far: **DF** (the dual freeze), **R1** (reversible first steps in the engagement
-Stag Hunt), **R2** (an institutionalised format: better monitoring, no lapse), **R3** (less
-weight on relative gains), **R4** (linking the Korean talks with a U.S.–Russia dialogue),
-**R5** (more frequent multilateral contact) and **R7** (a defensive posture keeps the
-Japan–China race stable). Quotes are verbatim from the brief (bold markup
-removed), with their section.
+All ten: **DF** (the dual freeze), **R1** (reversible first steps in the engagement Stag
+Hunt), **R2** (an institutionalised format: better monitoring, no lapse), **R3** (less weight
+on relative gains), **R4** (linking the Korean talks with a U.S.–Russia dialogue), **R5** (more
+frequent multilateral contact), **R6** (a Russia–Japan confidence-building measure as a costly
+signal), **R7** (a defensive posture keeps the Japan–China race stable), **R8** (no
+containment of China, better U.S.–Russia relations, no Russia–China pact: the strategic
+triangle) and **BN** (against the "bloody nose" strike). Quotes are verbatim from the brief
+(bold markup removed), with their section.
 
-The games are built in code by :func:`brief_games`, with every number a default taken from
-``MODELS.md``. Hook for the scenario files: when the brief's TOML data files exist, a loader
-returning the same ``{name: game}`` mapping replaces :func:`brief_games` (the names below are the
-keys the recommendations target), and the recommendation tables of those files go through
-:func:`~equishift.recommendations.recommendation.recommendation_from_dict` to give these same
-values.
+The same recommendations ship as ``[[recommendations]]`` tables in the bundled scenario files
+(:data:`SCENARIO_OF` names the file of each); the games there are the ones users edit.
+:func:`brief_games` builds the same games in code, independently, with every number a default
+taken from ``MODELS.md``; the tests check that both routes give the same evaluations. The
+names below (the keys the recommendations target) are the game names in those files.
 
 Examples
 --------
@@ -29,21 +30,49 @@ from fractions import Fraction
 from typing import Any
 
 from ..games.continuous import LinearResponseGame
+from ..games.extensive_form import Chance, Decision, ExtensiveFormGame, Node, Terminal
 from ..games.normal_form import NormalFormGame
 from ..games.repeated import LinkedGame, RepeatedGame
-from .recommendation import BecomesStable, Recommendation, TargetIsSelected, ThresholdBelow
+from ..games.signalling import SignallingGame
+from ..games.triangle import SignedTriangle
+from .recommendation import (
+    ActionAvoided,
+    BecomesStable,
+    Recommendation,
+    SeparatingExists,
+    TargetIsSelected,
+    ThresholdBelow,
+    WelfareRises,
+)
 from .transforms import (
+    AddCostlySignal,
     Link,
     MakeRepeated,
+    SetChance,
     SetContact,
     SetLapse,
     SetMonitoring,
     SetParameter,
     SetRelativeGains,
+    SetSign,
     ShiftPayoffs,
 )
 
-__all__ = ["DF", "R1", "R2", "R3", "R4", "R5", "R7", "RECOMMENDATIONS", "brief_games"]
+__all__ = [
+    "BN",
+    "DF",
+    "R1",
+    "R2",
+    "R3",
+    "R4",
+    "R5",
+    "R6",
+    "R7",
+    "R8",
+    "RECOMMENDATIONS",
+    "SCENARIO_OF",
+    "brief_games",
+]
 
 SECTION_TRIANGLE = "The Russia – Japan – U.S. triangle: problems and prospects"
 SECTION_RECOMMENDATIONS = "PRACTICAL RECOMMENDATIONS"
@@ -59,7 +88,7 @@ def dual_freeze_game() -> NormalFormGame:
             ("Test", "Exercise"): (1, 1),
         },
         players=["DPRK", "US-ROK"],
-        title="Dual freeze: DPRK tests vs U.S.–ROK exercises",
+        title="Dual freeze baseline: an asymmetric Prisoner's Dilemma",
     )
 
 
@@ -106,7 +135,7 @@ def great_power_contact() -> RepeatedGame:
     δ = e^{-rΔ} = e^{-1} ≈ 0.37, below δ* = 1/2 (MODELS.md R5).
     """
     return RepeatedGame(
-        _pd(5, 3, 1, 0, "great-power PD"),
+        _pd(5, 3, 1, 0, "U.S.–Russia Prisoner's Dilemma (5, 3, 1, 0)"),
         rate=Fraction(1, 2),
         contact_interval=2,
         title="Great powers meeting at irregular moments",
@@ -124,17 +153,22 @@ def leader_deal() -> RepeatedGame:
         [[3, 5], [0, 1]],
         players=["DPRK", "U.S."],
         strategies=[["Cooperate", "Defect"]] * 2,
-        title="leader-to-leader deal",
+        title="DPRK–U.S. Prisoner's Dilemma (5, 3, 1, 0)",
     )
     return RepeatedGame(
-        pd, delta="0.7", detection="0.8", false_alarm="0.1", lapse="0.2", title=pd.title
+        pd,
+        delta="0.7",
+        detection="0.8",
+        false_alarm="0.1",
+        lapse="0.2",
+        title="leader-to-leader deal",
     )
 
 
 def vicious_circle() -> RepeatedGame:
     """U.S.–Russia repeated PD (5, 3, 1, 0) with relative-gains weight r = 1/2, δ = 0.7 (R3)."""
     return RepeatedGame(
-        _pd(5, 3, 1, 0, "U.S.–Russia on Northeast Asia"),
+        _pd(5, 3, 1, 0, "U.S.–Russia Prisoner's Dilemma (5, 3, 1, 0)"),
         delta="0.7",
         relative_gains="1/2",
         title="U.S.–Russia: relative gains",
@@ -159,16 +193,93 @@ def strike_capable_race() -> LinearResponseGame:
     )
 
 
+def cbm_game() -> SignallingGame:
+    """Kydd's security dilemma before any confidence-building measure (MODELS.md R6).
+
+    Russia (the sender) is trustworthy with prior 0.4 (Stag Hunt preferences), untrustworthy
+    otherwise; being trusted is worth G_T = 6 and G_U = 9 to the two types. Japan cooperates
+    or defects, with R = 5, T = 4, P = 1, S = 0 against a trustworthy (cooperating) or an
+    untrustworthy (defecting) Russia, so it needs a belief of at least p* = 1/2. With only a
+    free message nobody is reassured.
+    """
+    japan = {"trustworthy": (5, 4), "untrustworthy": (0, 1)}
+    gain = {"trustworthy": 6, "untrustworthy": 9}
+
+    def u(t: str, m: str, a: str) -> tuple[int, int]:
+        coop = a == "Cooperate"
+        return (gain[t] if coop else 0, japan[t][0] if coop else japan[t][1])
+
+    return SignallingGame(
+        types={"trustworthy": "0.4", "untrustworthy": "0.6"},
+        messages=["none"],
+        actions=["Cooperate", "Defect"],
+        payoffs=u,
+        sender="Russia",
+        receiver="Japan",
+        title="Russia–Japan security dilemma (Kydd)",
+    )
+
+
+def triangle_2018() -> SignedTriangle:
+    """The strategic triangle in 2018: a stable marriage with the U.S. as outcast (R8)."""
+    return SignedTriangle(
+        ["US", "China", "Russia"],
+        {("US", "China"): -1, ("US", "Russia"): -1, ("China", "Russia"): 1},
+        title="2018: stable marriage, the U.S. as outcast",
+    )
+
+
+def bloody_nose_game(theta: Any = "1/5") -> ExtensiveFormGame:
+    """The bloody-nose strike with an uncertain DPRK type (MODELS.md BN).
+
+    Nature draws a resolute DPRK with probability ``theta`` (default 1/5: the strike
+    planners' belief), else a restrained one; the U.S. does not see the draw. U.S. Strike /
+    No strike (0, 0); DPRK Absorb (b = 2, a = -2) / Retaliate; then U.S. Stop (-h = -5, r) or
+    Escalate (-W = -20, -W_D = -30), with r = -1 for the resolute and -5 for the restrained
+    type.
+    """
+
+    def branch(r: int, who: str) -> Node:
+        after = Decision(
+            "US",
+            {"Stop": Terminal((-5, r)), "Escalate": Terminal((-20, -30))},
+            infoset="US: after retaliation",
+        )
+        dprk = Decision("DPRK", {"Absorb": Terminal((2, -2)), "Retaliate": after}, infoset=who)
+        return Decision(
+            "US", {"Strike": dprk, "No strike": Terminal((0, 0))}, infoset="US: strike?"
+        )
+
+    theta = Fraction(theta)
+    root = Chance(
+        {
+            "Resolute": (theta, branch(-1, "resolute DPRK")),
+            "Restrained": (1 - theta, branch(-5, "restrained DPRK")),
+        }
+    )
+    return ExtensiveFormGame.build(
+        players=["US", "DPRK"],
+        root=root,
+        title="Bloody nose strike when the U.S. does not know whether the DPRK is resolute",
+    )
+
+
 def brief_games() -> dict[str, Any]:
-    """The games the recommendations target, by name (built in code for now)."""
+    """The games the recommendations target, by name, built in code.
+
+    The names are those of the bundled scenario files (:data:`SCENARIO_OF`).
+    """
     return {
-        "dual-freeze": dual_freeze_game(),
-        "engagement": engagement_game(),
+        "baseline": dual_freeze_game(),
+        "game": engagement_game(),
         "leader-deal": leader_deal(),
         "vicious-circle": vicious_circle(),
         "us-russia-issues": us_russia_issues(),
         "great-power-contact": great_power_contact(),
-        "arms-race-strike-capable": strike_capable_race(),
+        "cbm": cbm_game(),
+        "race-strike-capable": strike_capable_race(),
+        "2018": triangle_2018(),
+        "uncertain": bloody_nose_game(),
     }
 
 
@@ -181,7 +292,7 @@ DF = Recommendation(
         "Washington and Seoul would refrain from military exercises."
     ),
     section=SECTION_TRIANGLE,
-    targets=("dual-freeze",),
+    targets=("baseline",),
     transforms=(MakeRepeated(delta=Fraction(3, 5)),),
     criterion=ThresholdBelow(("Freeze", "Suspend")),
     notes=(
@@ -203,7 +314,7 @@ R1 = Recommendation(
         "must be wasted."
     ),
     section=f"{SECTION_RECOMMENDATIONS}, 1",
-    targets=("engagement",),
+    targets=("game",),
     transforms=(
         ShiftPayoffs(
             profiles=(("Engage", "Hedge"), ("Hedge", "Engage")),
@@ -305,7 +416,7 @@ R7 = Recommendation(
         "regional arms race and thus diminish, rather than increase the nation’s security."
     ),
     section=f"{SECTION_RECOMMENDATIONS}, 7",
-    targets=("arms-race-strike-capable",),
+    targets=("race-strike-capable",),
     transforms=(SetParameter("b", Fraction(3, 10), previous=Fraction(9, 10)),),
     criterion=BecomesStable(),
     notes=(
@@ -315,5 +426,113 @@ R7 = Recommendation(
     ),
 )
 
-RECOMMENDATIONS: tuple[Recommendation, ...] = (DF, R1, R2, R3, R4, R5, R7)
-"""Every recommendation encoded so far, in the brief's order."""
+R6 = Recommendation(
+    id="R6",
+    title="Russia–Japan confidence-building measures as a costly signal",
+    quote=(
+        "To preserve the achievements of the Russo-Japanese rapprochement and to expand them "
+        "into the domain of security, further confidence-building measures need to be "
+        "undertaken by Moscow and Tokyo. This could include deepening the exchanges between "
+        "the militaries and law enforcement agencies, conducting joint exercises, or widening "
+        "the agenda of top-level meetings to include a wider scope of regional issues."
+    ),
+    section=f"{SECTION_RECOMMENDATIONS}, 6",
+    targets=("cbm",),
+    transforms=(
+        AddCostlySignal(
+            message="CBM",
+            base="none",
+            types=("trustworthy", "untrustworthy"),
+            unit_costs=(1, 3),
+            size=4,
+        ),
+    ),
+    criterion=SeparatingExists("trustworthy", "Cooperate"),
+    notes=(
+        "Kydd 2000 (IO 54(2)): a CBM of size s (exchanges, observers, joint exercises) costs "
+        "kappa_T*s = s to a trustworthy Russia and kappa_U*s = 3s to an untrustworthy one; "
+        "being trusted is worth G_T = 6 and G_U = 9. MODELS.md R6: separating iff "
+        "G_U/kappa_U <= G_T/kappa_T, sizes s in [3, 6], least-cost s* = 3. s = 4 is "
+        "illustrative (inside the range); below 3 the untrustworthy type mimics, above 6 the "
+        "trustworthy type will not pay."
+    ),
+)
+
+R8 = Recommendation(
+    id="R8",
+    title="Conditions for China as a cooperative power; Russia friendly but no anti-U.S. pact",
+    quote=(
+        "Finally, creating conditions for China becoming a cooperative and responsible power "
+        "should be one of the top priorities of all regional states concerned. For the United "
+        "States and Japan, it would mean not trying to contain or exclude China, and being "
+        "open and responsive to its initiatives and legitimate claims. For Russia, it would "
+        "mean continuing to maintain friendly and cooperative relations with Beijing, while "
+        "keeping a reasonable distance and not committing itself to this cooperation – "
+        "neither in words nor in deeds – to such an extent that this effectively becomes an "
+        "anti-U.S. pact."
+    ),
+    section=f"{SECTION_RECOMMENDATIONS}, 8",
+    targets=("2018",),
+    transforms=(
+        SetSign("US", "China", 1, previous=-1),
+        SetSign("US", "Russia", 1, previous=-1),
+    ),
+    criterion=WelfareRises("utilitarian"),
+    notes=(
+        "Dittmer 1981 (World Politics 33(4)): no containment turns US–China to amity, and "
+        "Russia improves US–Russia while China–Russia stays friendly (no pact that would "
+        "make the U.S. the outcast). Welfare is the configuration's total score: stable "
+        "marriage -1 (2018, U.S. outcast -3) -> menage a trois +3 (MODELS.md R8)."
+    ),
+)
+
+BN = Recommendation(
+    id="BN",
+    title="Against the 'bloody nose' strike: a resolute DPRK makes it unprofitable",
+    quote=(
+        "However, a military solution – an option not ruled out by the United States and its "
+        "allies – will certainly entail prohibitive costs as well. Not only would military "
+        "action not sanctioned by the UN Security Council further undermine the UN-led "
+        "international order, and not only would the direct humanitarian and economic losses "
+        "be immense. Even worse, the end of the period of peace that has been maintained in "
+        "the region for more than half a century would probably make other states more "
+        "willing to use force in the future. It is in this sense that even a successfully "
+        "executed “bloody nose” strike that does not immediately lead to a full-scale "
+        "conflict may pave the way for a much bigger war in the future."
+    ),
+    section="Northeast Asia: strategic landscape and challenges",
+    targets=("uncertain",),
+    transforms=(
+        SetChance(
+            ("Resolute", "Restrained"),
+            (Fraction(1, 2), Fraction(1, 2)),
+            previous=(Fraction(1, 5), Fraction(4, 5)),
+        ),
+    ),
+    criterion=ActionAvoided("US", "Strike"),
+    notes=(
+        "Baseline: the strike planners' premise that the DPRK is resolute (would retaliate) "
+        "with probability theta = 1/5 only. The change: a sober assessment, theta = 1/2 "
+        "(the brief: leaders prone to provocative and dangerous actions). MODELS.md BN with "
+        "b=2, h=5, W=20, a=-2, r=-1, W_D=30: after retaliation the U.S. stops (escalation is "
+        "not credible), so the strike pays iff theta <= b/(b + min(h, W)) = 2/7. Success: no "
+        "perfect Bayesian equilibrium has the U.S. strike."
+    ),
+)
+
+RECOMMENDATIONS: tuple[Recommendation, ...] = (DF, R1, R2, R3, R4, R5, R6, R7, R8, BN)
+"""All ten, in the brief's order, then the bloody-nose strike."""
+
+SCENARIO_OF: dict[str, str] = {
+    "DF": "dual-freeze",
+    "R1": "engagement-stag-hunt",
+    "R2": "repeated-pd",
+    "R3": "repeated-pd",
+    "R4": "linked-korea-dialogue",
+    "R5": "repeated-pd",
+    "R6": "russia-japan-cbm",
+    "R7": "arms-race",
+    "R8": "strategic-triangle",
+    "BN": "bloody-nose",
+}
+"""The bundled scenario file holding each recommendation's table and target game."""

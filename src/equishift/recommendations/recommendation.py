@@ -12,6 +12,8 @@ means, with one criterion from a small vocabulary:
 :class:`ProbabilityFalls`    the probability of given outcomes (war, a crash) falls
 :class:`WelfareRises`        welfare (utilitarian or minimum) at the worst equilibrium rises
 :class:`BecomesStable`       an unstable race (continuous game) becomes stable
+:class:`SeparatingExists`    a signalling game has a separating (reassuring) equilibrium
+:class:`ActionAvoided`       no perfect Bayesian equilibrium of a tree plays an action
 =========================== ==========================================================
 
 :func:`recommendation_from_dict` reads one from a TOML-like table (the ``recommendations``
@@ -46,10 +48,12 @@ from .transforms import Compose, Transform, transform_from_dict
 
 __all__ = [
     "CRITERIA",
+    "ActionAvoided",
     "BecomesStable",
     "Criterion",
     "ProbabilityFalls",
     "Recommendation",
+    "SeparatingExists",
     "TargetIsEquilibrium",
     "TargetIsSelected",
     "TargetIsUnique",
@@ -182,7 +186,9 @@ class ProbabilityFalls(Criterion):
 
     The probability is computed from each equilibrium; the worst case over equilibria counts.
     A profile names strategies of the first players; players added later (an enforcer) are
-    marginalised, so the same profiles serve before and after.
+    marginalised, so the same profiles serve before and after. For a crisis-bargaining model
+    (Fearon 1995) the probability is that of war at the proposer's optimal offer, and
+    ``profiles`` may be empty.
     """
 
     criterion: ClassVar[str] = "probability_falls"
@@ -213,7 +219,11 @@ class ProbabilityFalls(Criterion):
 
 @dataclass(frozen=True)
 class WelfareRises(Criterion):
-    """Success: welfare at the worst equilibrium rises (``"utilitarian"`` or ``"minimum"``)."""
+    """Success: welfare at the worst equilibrium rises (``"utilitarian"`` or ``"minimum"``).
+
+    For a strategic triangle (no equilibria) welfare is the configuration's total score, or
+    its lowest player score.
+    """
 
     criterion: ClassVar[str] = "welfare_rises"
     measure: str = "utilitarian"
@@ -239,6 +249,58 @@ class BecomesStable(Criterion):
         return "the arms-race equilibrium becomes stable"
 
 
+@dataclass(frozen=True)
+class SeparatingExists(Criterion):
+    """Success: a signalling game has a separating equilibrium in which the receiver answers
+    the message of ``sender_type`` with ``action`` (Kydd 2000: reassurance by a costly signal).
+
+    >>> SeparatingExists("trustworthy", "Cooperate").describe()
+    "a separating equilibrium exists in which 'trustworthy' is met with 'Cooperate'"
+    """
+
+    criterion: ClassVar[str] = "separating_exists"
+    sender_type: str
+    action: str
+
+    def __post_init__(self) -> None:
+        for name in ("sender_type", "action"):
+            v = getattr(self, name)
+            if not isinstance(v, str) or not v:
+                raise GameError(f"{self.criterion}.{name}: expected a non-empty label, found {v!r}")
+
+    def describe(self) -> str:
+        return (
+            f"a separating equilibrium exists in which {self.sender_type!r} is met with "
+            f"{self.action!r}"
+        )
+
+
+@dataclass(frozen=True)
+class ActionAvoided(Criterion):
+    """Success: in every perfect Bayesian equilibrium of a game tree, ``player`` never takes
+    ``action`` (e.g. the U.S. never launches a "bloody nose" strike).
+
+    The measure is the largest probability of the action at any of its information sets over
+    all equilibria (0 when avoided).
+
+    >>> ActionAvoided("US", "Strike").describe()
+    "US never plays 'Strike' in any perfect Bayesian equilibrium"
+    """
+
+    criterion: ClassVar[str] = "action_avoided"
+    player: str
+    action: str
+
+    def __post_init__(self) -> None:
+        for name in ("player", "action"):
+            v = getattr(self, name)
+            if not isinstance(v, str) or not v:
+                raise GameError(f"{self.criterion}.{name}: expected a non-empty label, found {v!r}")
+
+    def describe(self) -> str:
+        return f"{self.player} never plays {self.action!r} in any perfect Bayesian equilibrium"
+
+
 CRITERIA: dict[str, type[Criterion]] = {
     c.criterion: c
     for c in (
@@ -249,6 +311,8 @@ CRITERIA: dict[str, type[Criterion]] = {
         ProbabilityFalls,
         WelfareRises,
         BecomesStable,
+        SeparatingExists,
+        ActionAvoided,
     )
 }
 """Registered success criteria: name → class."""

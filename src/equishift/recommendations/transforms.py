@@ -67,10 +67,12 @@ from ..games.parametric import ParametricGame
 from ..games.repeated import LinkedGame, RepeatedGame
 
 __all__ = [
+    "MODEL_TRANSFORMS",
     "TRANSFORMS",
     "AddChanceMove",
     "AddCheapTalk",
     "AddCommitment",
+    "AddCostlySignal",
     "AddEnforcer",
     "AddStrategy",
     "ChangePrior",
@@ -80,6 +82,8 @@ __all__ = [
     "MakeRepeated",
     "RemoveStrategy",
     "Sequentialise",
+    "SetCap",
+    "SetChance",
     "SetContact",
     "SetDelta",
     "SetLapse",
@@ -87,6 +91,7 @@ __all__ = [
     "SetParameter",
     "SetPayoffs",
     "SetRelativeGains",
+    "SetSign",
     "ShiftParameter",
     "ShiftPayoffs",
     "StageGame",
@@ -106,6 +111,12 @@ Game: TypeAlias = Any
 
 TRANSFORMS: dict[str, type[Transform]] = {}
 """The registry: ``op`` name → transform class."""
+
+MODEL_TRANSFORMS: dict[str, type[Transform]] = {}
+"""Transforms of models that are not finite games (signalling games, strategic triangles,
+crisis bargaining):
+``op`` name → class. :func:`transform_from_dict` reads them too; they have their own laws
+(tests/test_evaluate.py), since the finite-game conformance suite solves every output."""
 
 _T = TypeVar("_T", bound="type[Transform]")
 
@@ -457,6 +468,8 @@ def _example_three() -> NormalFormGame:
 
 
 def _normal(t: Transform, game: Game) -> NormalFormGame:
+    if isinstance(game, ParametricGame):  # taken at its parameters' values
+        return game.default()
     if not isinstance(game, NormalFormGame):
         raise t._wrong(game, "NormalFormGame")
     return game
@@ -1377,6 +1390,330 @@ class ChangePrior(Transform):
         return [(cls(types, ("3/5", "2/5")), _example_bayesian())]
 
 
+# -- chance, signals, relations ---------------------------------------------------------------
+def _set_chance(
+    node: Node, actions: tuple[str, ...], probs: dict[str, Any], hits: list[int]
+) -> Node:
+    if isinstance(node, Terminal):
+        return node
+    if isinstance(node, Chance):
+        kids = {a: (p, _set_chance(c, actions, probs, hits)) for a, (p, c) in node.actions.items()}
+        if tuple(node.actions) == actions:
+            hits[0] += 1
+            kids = {a: (probs[a], c) for a, (_, c) in kids.items()}
+        return dataclasses.replace(node, actions=kids)
+    kids2 = {a: _set_chance(c, actions, probs, hits) for a, c in node.actions.items()}
+    return dataclasses.replace(node, actions=kids2)
+
+
+def _example_strike() -> ExtensiveFormGame:
+    def us(absorb_d: int) -> Decision:
+        ret = Decision(
+            "US",
+            {"Stop": Terminal((-5, -1 if absorb_d == 0 else -5)), "Escalate": Terminal((-20, -30))},
+            infoset="US: after retaliation",
+        )
+        dprk = Decision(
+            "DPRK",
+            {"Absorb": Terminal((2, -2)), "Retaliate": ret},
+            infoset=f"DPRK {absorb_d}",
+        )
+        return Decision("US", {"Strike": dprk, "No strike": Terminal((0, 0))}, infoset="US")
+
+    root = Chance({"Resolute": ("1/2", us(0)), "Restrained": ("1/2", us(1))})
+    return ExtensiveFormGame.build(players=["US", "DPRK"], root=root, title="strike")
+
+
+@register
+@dataclass(frozen=True)
+class SetChance(Transform):
+    """Set the probabilities of every chance move with exactly the outcomes ``actions``.
+
+    A belief changes: e.g. the probability θ that the DPRK is resolute (nature's first move
+    in the bloody-nose tree). Applies to an :class:`~equishift.games.ExtensiveFormGame`.
+
+    Parameters
+    ----------
+    actions
+        The chance outcomes, in the tree's order.
+    probabilities
+        Their new probabilities (exact, summing to 1).
+    previous
+        The old probabilities, if known: then :meth:`inverse` sets them back.
+
+    Examples
+    --------
+    >>> g = SetChance(("Resolute", "Restrained"), ("1/5", "4/5")).apply(_example_strike())
+    >>> g.chance_infosets[0].probs
+    (Fraction(1, 5), Fraction(4, 5))
+    """
+
+    op: ClassVar[str] = "set_chance"
+    actions: tuple[str, ...]
+    probabilities: tuple[Num, ...]
+    previous: tuple[Num, ...] | None = None
+
+    def _check(self) -> None:
+        for what, v in (("probabilities", self.probabilities), ("previous", self.previous)):
+            if v is None:
+                continue
+            if len(v) != len(self.actions):
+                raise GameError(f"set_chance: {len(self.actions)} outcomes but {len(v)} {what}")
+            if not all(isinstance(p, Fraction) and p >= 0 for p in v) or sum(v) != 1:
+                raise GameError(f"set_chance: {what} must be exact, non-negative and sum to 1")
+
+    def apply(self, game: Game) -> Game:
+        if not isinstance(game, ExtensiveFormGame):
+            raise self._wrong(game, "ExtensiveFormGame")
+        hits = [0]
+        probs = dict(zip(self.actions, self.probabilities, strict=True))
+        root = _set_chance(game.to_tree(), self.actions, probs, hits)
+        if not hits[0]:
+            raise GameError(f"set_chance: no chance move with outcomes {list(self.actions)}")
+        out = ExtensiveFormGame.build(
+            players=game.players, root=root, title=game.title, comment=game.comment
+        )
+        return _with_efg_provenance(out, (*game.provenance, self.describe()))
+
+    def describe(self) -> str:
+        cells = ", ".join(
+            f"{a} {_fmt(p)}" for a, p in zip(self.actions, self.probabilities, strict=True)
+        )
+        return f"chance probabilities {cells}"
+
+    def inverse(self) -> Transform:
+        if self.previous is None:
+            raise GameError("set_chance has no inverse unless the previous probabilities are given")
+        return SetChance(self.actions, self.previous, previous=self.probabilities)
+
+    @classmethod
+    def examples(cls) -> list[tuple[Transform, Game]]:
+        acts = ("Resolute", "Restrained")
+        return [
+            (cls(acts, ("1/5", "4/5"), previous=("1/2", "1/2")), _example_strike()),
+            (cls(acts, (1, 0)), _example_strike()),
+        ]
+
+
+def _model(cls: _T) -> _T:
+    """Class decorator: enter a transform class in :data:`MODEL_TRANSFORMS` under its ``op``."""
+    if cls.op in TRANSFORMS or cls.op in MODEL_TRANSFORMS:
+        raise ValueError(f"transform op {cls.op!r} registered twice")
+    MODEL_TRANSFORMS[cls.op] = cls
+    return cls
+
+
+def _example_signalling() -> Any:
+    from ..games.signalling import SignallingGame
+
+    def u(t: str, m: str, a: str) -> tuple[int, int]:
+        trusted = a == "Trust"
+        return (
+            (6 if t == "T" else 9) if trusted else 0,
+            {"T": 5, "U": 0}[t] if trusted else {"T": 4, "U": 1}[t],
+        )
+
+    return SignallingGame(
+        types={"T": "2/5", "U": "3/5"},
+        messages=["none"],
+        actions=["Trust", "Distrust"],
+        payoffs=u,
+        title="trust",
+    )
+
+
+@_model
+@dataclass(frozen=True)
+class AddCostlySignal(Transform):
+    """A costly signal: a new message ``message`` that costs type ``t`` ``unit_costs[t] * size``.
+
+    The new message has the payoffs of message ``base`` less the sender's cost; the receiver's
+    payoffs are those of ``base``. Applies to a
+    :class:`~equishift.games.signalling.SignallingGame` (Kydd 2000: a confidence-building
+    measure of size ``s`` costs ``κ_t·s``). A signalling game keeps no provenance.
+
+    Examples
+    --------
+    >>> t = AddCostlySignal("CBM", "none", ("T", "U"), (1, 3), 4)
+    >>> g = t.apply(_example_signalling())
+    >>> g.messages, g.payoff("U", "CBM", "Trust")
+    (('none', 'CBM'), (Fraction(-3, 1), Fraction(0, 1)))
+    """
+
+    op: ClassVar[str] = "add_costly_signal"
+    records_provenance: ClassVar[bool] = False
+    message: str
+    base: str
+    types: tuple[str, ...]
+    unit_costs: tuple[Num, ...]
+    size: Num
+
+    def _check(self) -> None:
+        if len(self.types) != len(self.unit_costs):
+            raise GameError(
+                f"add_costly_signal: {len(self.types)} types but {len(self.unit_costs)} unit costs"
+            )
+        if self.size < 0 or any(c < 0 for c in self.unit_costs):
+            raise GameError("add_costly_signal: size and unit costs must be >= 0")
+
+    def apply(self, game: Game) -> Game:
+        from ..games.signalling import SignallingGame
+
+        if not isinstance(game, SignallingGame):
+            raise self._wrong(game, "SignallingGame")
+        if self.base not in game.messages:
+            raise GameError(
+                f"add_costly_signal: unknown base message {self.base!r}; "
+                f"expected one of {list(game.messages)}"
+            )
+        if self.message in game.messages:
+            raise GameError(f"add_costly_signal: message {self.message!r} exists already")
+        if set(self.types) != set(game.types):
+            raise GameError(f"add_costly_signal: give a unit cost for each type {list(game.types)}")
+        cost = {t: c * self.size for t, c in zip(self.types, self.unit_costs, strict=True)}
+
+        def u(t: str, m: str, a: str) -> tuple[Any, Any]:
+            if m != self.message:
+                return game.payoff(t, m, a)
+            s, r = game.payoff(t, self.base, a)
+            return (s - cost[t], r)
+
+        return SignallingGame(
+            types=game.prior,
+            messages=[*game.messages, self.message],
+            actions=game.actions,
+            payoffs=u,
+            sender=game.sender,
+            receiver=game.receiver,
+            title=game.title,
+        )
+
+    def describe(self) -> str:
+        costs = ", ".join(
+            f"{t} {_fmt(c)}·{_fmt(self.size)}"
+            for t, c in zip(self.types, self.unit_costs, strict=True)
+        )
+        return f"costly signal {self.message!r} of size {_fmt(self.size)} (costs {costs})"
+
+    @classmethod
+    def examples(cls) -> list[tuple[Transform, Game]]:
+        return [(cls("CBM", "none", ("T", "U"), (1, 3), 4), _example_signalling())]
+
+
+def _example_triangle() -> Any:
+    from ..games.triangle import SignedTriangle
+
+    return SignedTriangle(
+        ["US", "China", "Russia"],
+        {("US", "China"): -1, ("US", "Russia"): -1, ("China", "Russia"): 1},
+        title="2018",
+    )
+
+
+@_model
+@dataclass(frozen=True)
+class SetSign(Transform):
+    """Set the relation of ``a`` and ``b`` in a strategic triangle to ``sign`` (+1 or -1).
+
+    Examples
+    --------
+    >>> g = SetSign("US", "China", 1, previous=-1).apply(_example_triangle())
+    >>> g.configuration, g.provenance
+    ('romantic triangle', ('set US–China to +1 (was -1)',))
+    """
+
+    op: ClassVar[str] = "set_sign"
+    a: str
+    b: str
+    sign: Num
+    previous: Num | None = None
+
+    def _check(self) -> None:
+        for v in (self.sign, self.previous):
+            if v is not None and v not in (1, -1):
+                raise GameError(f"set_sign: expected +1 (amity) or -1 (enmity), found {v!r}")
+
+    def apply(self, game: Game) -> Game:
+        from ..games.triangle import SignedTriangle
+
+        if not isinstance(game, SignedTriangle):
+            raise self._wrong(game, "SignedTriangle")
+        return game.with_sign(self.a, self.b, int(self.sign))  # records the change itself
+
+    def describe(self) -> str:
+        return f"{self.a}–{self.b} relation set to {int(self.sign):+d}"
+
+    def inverse(self) -> Transform:
+        if self.previous is None:
+            raise GameError("set_sign has no inverse unless the previous sign is given")
+        return SetSign(self.a, self.b, self.previous, previous=self.sign)
+
+    @classmethod
+    def examples(cls) -> list[tuple[Transform, Game]]:
+        return [
+            (cls("US", "China", 1, previous=-1), _example_triangle()),
+            (cls("China", "Russia", -1), _example_triangle()),
+        ]
+
+
+def _example_bargaining() -> Any:
+    from ..games.bargaining import BargainingModel
+
+    return BargainingModel(
+        p="0.6", proposer_cost="0.1", max_receiver_cost="0.4", cap="0.4",
+        players=["US", "China"], title="containment",
+    )  # fmt: skip
+
+
+@_model
+@dataclass(frozen=True)
+class SetCap(Transform):
+    """Cap concessions at ``cap`` in a crisis-bargaining model, or remove the cap (``None``).
+
+    A containment policy caps what the status-quo power may concede (Fearon 1995; Powell
+    1996). Applies to a :class:`~equishift.games.bargaining.BargainingModel`.
+
+    Examples
+    --------
+    >>> g = SetCap(None, previous="0.4").apply(_example_bargaining())
+    >>> g.cap is None, g.provenance
+    (True, ('remove the cap on concessions',))
+    """
+
+    op: ClassVar[str] = "set_cap"
+    cap: Num | None = None
+    previous: Num | None = None
+
+    def apply(self, game: Game) -> Game:
+        from ..games.bargaining import BargainingModel
+
+        if not isinstance(game, BargainingModel):
+            raise self._wrong(game, "BargainingModel")
+        return game.without_cap() if self.cap is None else game.with_cap(self.cap)
+
+    def describe(self) -> str:
+        if self.cap is None:
+            return "remove the cap on concessions"
+        return f"cap concessions at {_fmt(self.cap)}"
+
+    def inverse(self) -> Transform:
+        if self.previous is None and self.cap is None:
+            raise GameError("set_cap has no inverse unless the previous cap is given")
+        return SetCap(self.previous, previous=self.cap)
+
+    @classmethod
+    def examples(cls) -> list[tuple[Transform, Game]]:
+        return [(cls(None, previous="0.4"), _example_bargaining())]
+
+
+def model_examples() -> list[tuple[Transform, Any]]:
+    """Example instances of the :data:`MODEL_TRANSFORMS` with their models."""
+    out: list[tuple[Transform, Any]] = []
+    for cls in MODEL_TRANSFORMS.values():
+        out.extend(cls.examples())
+    return out
+
+
 # -- composition ------------------------------------------------------------------------------
 @register
 @dataclass(frozen=True, init=False)
@@ -1461,10 +1798,11 @@ def transform_from_dict(data: Mapping[str, Any], path: str = "transform") -> Tra
     op = data.get("op")
     if not isinstance(op, str):
         raise FormatError("missing key 'op' (the name of a transform)", path=path)
-    cls = TRANSFORMS.get(op)
+    cls = TRANSFORMS.get(op) or MODEL_TRANSFORMS.get(op)
     if cls is None:
+        names = sorted({*TRANSFORMS, *MODEL_TRANSFORMS})
         raise FormatError(
-            f"unknown transform {op!r}; expected one of {', '.join(sorted(TRANSFORMS))}",
+            f"unknown transform {op!r}; expected one of {', '.join(names)}",
             path=f"{path}.op",
         )
     rest = {k: v for k, v in data.items() if k != "op"}

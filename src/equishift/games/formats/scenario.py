@@ -9,8 +9,11 @@ and written by a small writer of our own. It holds:
   note = "...", source = "..." }``;
 * ``[games.NAME]`` tables (or one ``[game]`` table, named ``"game"``), each
   with a ``form``: ``"normal"``, ``"extensive"``, ``"repeated"``,
-  ``"linked"``, ``"continuous"`` (linear best responses) or ``"triangle"``
-  (a signed strategic triangle), or a ``gambit = "file.nfg"`` import;
+  ``"linked"``, ``"continuous"`` (linear best responses), ``"triangle"``
+  (a signed strategic triangle), ``"signalling"`` (a sender with private
+  types, messages, a receiver's actions) or ``"bargaining"`` (Fearon's crisis
+  bargaining with a privately known cost of war), or a ``gambit = "file.nfg"``
+  import;
 * any other top-level table, such as ``[[recommendations]]``, kept as plain
   data for the modules that interpret it.
 
@@ -97,19 +100,30 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; imported lazily where they are read
+    from ..bargaining import BargainingModel
     from ..continuous import LinearResponseGame
+    from ..signalling import SignallingGame
     from ..triangle import SignedTriangle
 
 Game: TypeAlias = (
     "NormalFormGame | ParametricGame | ExtensiveFormGame | RepeatedGame | LinkedGame"
-    " | LinearResponseGame | SignedTriangle"
+    " | LinearResponseGame | SignedTriangle | SignallingGame | BargainingModel"
 )
 """A game a scenario file can hold."""
 
-FORMS: tuple[str, ...] = ("normal", "extensive", "repeated", "linked", "continuous", "triangle")
+FORMS: tuple[str, ...] = (
+    "normal",
+    "extensive",
+    "repeated",
+    "linked",
+    "continuous",
+    "triangle",
+    "signalling",
+    "bargaining",
+)
 """The ``form`` values a scenario file supports."""
 
-_PLANNED = ("bayesian", "signalling", "bargaining", "cheap_talk")
+_PLANNED = ("bayesian", "cheap_talk")
 
 _TOP_KEYS = ("meta", "parameters", "game", "games", "recommendations")
 _META_KEYS = ("id", "title", "source", "notes")
@@ -142,6 +156,24 @@ _LINKED_KEYS = (
 )
 _CONTINUOUS_KEYS = (*_COMMON_KEYS, "players", "fatigue", "reactions", "grievances", "provenance")
 _TRIANGLE_KEYS = (*_COMMON_KEYS, "players", "signs", "provenance")
+_BARGAINING_KEYS = (
+    *_COMMON_KEYS,
+    "players",
+    "p",
+    "proposer_cost",
+    "max_receiver_cost",
+    "cap",
+    "provenance",
+)
+_SIGNALLING_KEYS = (
+    *_COMMON_KEYS,
+    "sender",
+    "receiver",
+    "types",
+    "messages",
+    "actions",
+    "payoffs",
+)
 _NODE_KEYS = ("player", "chance", "infoset", "label", "actions", "payoffs", "outcome", "ref")
 _MAX_DEPTH = 200
 _MAX_EXPONENT = 1000
@@ -288,7 +320,7 @@ class Scenario:
             self.meta == other.meta
             and self.parameters == other.parameters
             and list(self.games) == list(other.games)
-            and all(self.games[k] == other.games[k] for k in self.games)
+            and all(_same_game(self.games[k], other.games[k]) for k in self.games)
             and [(r.key, _plain(r.data)) for r in self.recommendations]
             == [(r.key, _plain(r.data)) for r in other.recommendations]
             and _plain(dict(self.extra)) == _plain(dict(other.extra))
@@ -821,6 +853,12 @@ def _game(
     if form == "triangle":
         r.keys(spec, _TRIANGLE_KEYS, where)
         return _triangle(r, where, spec, title)
+    if form == "signalling":
+        r.keys(spec, _SIGNALLING_KEYS, where)
+        return _signalling(r, name, where, spec, title)
+    if form == "bargaining":
+        r.keys(spec, _BARGAINING_KEYS, where)
+        return _bargaining(r, name, where, spec, title)
     if form in _PLANNED:
         r.fail(
             (*where, "form"),
@@ -1375,6 +1413,142 @@ def _triangle(r: _Reader, where: KeyPath, spec: dict[str, Any], title: str) -> G
     return game
 
 
+def _signalling(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], title: str) -> Game:
+    """A sender–receiver game: ``types`` (prior), ``messages``, ``actions`` and a payoff table
+    ``"type, message, action" = [sender, receiver]`` (numbers or expressions)."""
+    from ..signalling import SignallingGame
+
+    sender = r.text_value(spec.get("sender", "Sender"), (*where, "sender"))
+    receiver = r.text_value(spec.get("receiver", "Receiver"), (*where, "receiver"))
+    table = r.table(
+        r.require(spec, "types", where),
+        (*where, "types"),
+        "a table { type = prior probability }",
+    )
+    if not table:
+        r.fail((*where, "types"), "expected at least one type { type = prior probability }")
+    prior: dict[str, Number] = {}
+    for t, v in table.items():
+        at: KeyPath = (*where, "types", t)
+        p = r.number(v, at, "a prior probability")
+        if not isinstance(p, Fraction) or not 0 <= p <= 1:
+            r.fail(at, f"expected an exact probability in [0, 1], found {_describe(v)}")
+        prior[t] = p
+        r.bind(name, f"types.{t}", v)
+    total = sum(prior.values(), Fraction(0))
+    if total != 1:
+        r.fail((*where, "types"), f"probabilities not summing to 1: they sum to {total}")
+    messages = r.labels(r.require(spec, "messages", where), (*where, "messages"), "messages")
+    actions = r.labels(r.require(spec, "actions", where), (*where, "actions"), "actions")
+    pays = r.table(
+        r.require(spec, "payoffs", where),
+        (*where, "payoffs"),
+        'a table { "type, message, action" = [sender, receiver] }',
+    )
+    axes = (("type", list(prior)), ("message", messages), ("action", actions))
+    cells: dict[tuple[str, str, str], tuple[Number, Number]] = {}
+    for key, value in pays.items():
+        here: KeyPath = (*where, "payoffs", key)
+        parts = [p.strip() for p in key.split(",")]
+        if len(parts) != 3:
+            r.fail(here, f"expected 'type, message, action', found {key!r}")
+        for part, (what, labels) in zip(parts, axes, strict=True):
+            if part not in labels:
+                r.fail(
+                    here,
+                    f"unknown {what} {part!r}; expected one of "
+                    + ", ".join(repr(x) for x in labels),
+                )
+        cell = (parts[0], parts[1], parts[2])
+        if cell in cells:
+            r.fail(here, f"duplicate cell {key!r}")
+        if not isinstance(value, list) or len(value) != 2:
+            r.fail(
+                here,
+                f"payoff count wrong: expected 2 payoffs [sender, receiver], found "
+                f"{_describe(value)}",
+            )
+        cells[cell] = (
+            r.number(value[0], (*here, 0), "a payoff"),
+            r.number(value[1], (*here, 1), "a payoff"),
+        )
+        for i, v in enumerate(value):
+            r.bind(name, f"payoffs.{', '.join(cell)}[{i}]", v)
+    for t in prior:
+        for m in messages:
+            for a in actions:
+                if (t, m, a) not in cells:
+                    r.fail((*where, "payoffs"), f"missing payoffs for {f'{t}, {m}, {a}'!r}")
+    game: Game = r.wrap(
+        where,
+        lambda: SignallingGame(
+            types=prior,
+            messages=messages,
+            actions=actions,
+            payoffs=lambda t, m, a: cells[(t, m, a)],
+            sender=sender,
+            receiver=receiver,
+            title=title,
+        ),
+    )
+    return game
+
+
+def _bargaining(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], title: str) -> Game:
+    """Fearon's take-it-or-leave-it bargaining: ``p``, ``proposer_cost``,
+    ``max_receiver_cost`` and an optional ``cap`` on concessions (numbers or expressions)."""
+    from ..bargaining import BargainingModel
+
+    players = r.labels(
+        spec.get("players", ["Proposer", "Receiver"]), (*where, "players"), "players"
+    )
+    if len(players) != 2:
+        r.fail(
+            (*where, "players"), f"expected 2 players (proposer, receiver), found {len(players)}"
+        )
+    values: dict[str, Number | None] = {}
+    for key in ("p", "proposer_cost", "max_receiver_cost", "cap"):
+        if key == "cap" and key not in spec:
+            values[key] = None
+            continue
+        raw = r.require(spec, key, where)
+        values[key] = r.number(raw, (*where, key))
+        r.bind(name, key, raw)
+    prov = _provenance(r, where, spec)
+    game: Game = r.wrap(
+        where,
+        lambda: BargainingModel(
+            values["p"],
+            values["proposer_cost"],
+            values["max_receiver_cost"],
+            values["cap"],
+            players=players,
+            title=title,
+            provenance=prov,
+        ),
+    )
+    return game
+
+
+def _same_game(a: Any, b: Any) -> bool:
+    """Games by value; signalling games (no ``==`` of their own) by their tables."""
+    from ..signalling import SignallingGame
+
+    if isinstance(a, SignallingGame) or isinstance(b, SignallingGame):
+        if not (isinstance(a, SignallingGame) and isinstance(b, SignallingGame)):
+            return False
+        head = (a.prior, a.messages, a.actions, a.sender, a.receiver, a.title)
+        if head != (b.prior, b.messages, b.actions, b.sender, b.receiver, b.title):
+            return False
+        return all(
+            a.payoff(t, m, x) == b.payoff(t, m, x)
+            for t in a.types
+            for m in a.messages
+            for x in a.actions
+        )
+    return bool(a == b)
+
+
 # ---------------------------------------------------------------------------------------------
 # Gambit conversion
 # ---------------------------------------------------------------------------------------------
@@ -1564,6 +1738,37 @@ def _game_data(scenario: Scenario, name: str, game: Game) -> dict[str, Any]:
         ]
         out["grievances"] = [bind(f"grievances[{i}]", v) for i, v in enumerate(game.grievances)]
         return _with_provenance(out, game.provenance)
+    from ..bargaining import BargainingModel
+    from ..signalling import SignallingGame
+
+    if isinstance(game, BargainingModel):
+        out = {"form": "bargaining"}
+        if game.title:
+            out["title"] = game.title
+        out["players"] = list(game.players)
+        for key in ("p", "proposer_cost", "max_receiver_cost", "cap"):
+            v = getattr(game, key)
+            if v is not None:
+                out[key] = bind(key, v)
+        return _with_provenance(out, game.provenance)
+    if isinstance(game, SignallingGame):
+        out = {"form": "signalling"}
+        if game.title:
+            out["title"] = game.title
+        out["sender"] = game.sender
+        out["receiver"] = game.receiver
+        out["types"] = {t: bind(f"types.{t}", p) for t, p in game.prior.items()}
+        out["messages"] = list(game.messages)
+        out["actions"] = list(game.actions)
+        out["payoffs"] = {
+            f"{t}, {m}, {a}": [
+                bind(f"payoffs.{t}, {m}, {a}[{i}]", v) for i, v in enumerate(game.payoff(t, m, a))
+            ]
+            for t in game.types
+            for m in game.messages
+            for a in game.actions
+        }
+        return out
     if isinstance(game, SignedTriangle):
         out = {"form": "triangle"}
         if game.title:
