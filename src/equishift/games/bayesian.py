@@ -110,7 +110,16 @@ class BayesianGame:
         or payoffs of the wrong shape.
     """
 
-    __slots__ = ("_actions", "_exact", "_payoffs", "_players", "_prior", "_title", "_types")
+    __slots__ = (
+        "_actions",
+        "_exact",
+        "_payoffs",
+        "_players",
+        "_prior",
+        "_provenance",
+        "_title",
+        "_types",
+    )
 
     def __init__(
         self,
@@ -121,8 +130,10 @@ class BayesianGame:
         prior: Mapping[tuple[str, ...], Any],
         payoffs: Mapping[tuple[str, ...], Any] | Callable[[tuple[str, ...], tuple[str, ...]], Any],
         title: str = "",
+        provenance: Sequence[str] = (),
     ) -> None:
         self._players = tuple(players)
+        self._provenance = tuple(provenance)
         n = len(self._players)
         if n == 0 or len(set(self._players)) != n:
             raise GameError("a Bayesian game needs distinct player labels")
@@ -380,8 +391,21 @@ class BayesianGame:
             provenance=("agent form of a Bayesian game",),
         )
 
-    def with_prior(self, prior: Mapping[tuple[str, ...], Any]) -> BayesianGame:
-        """The same game with another prior (a new game)."""
+    @property
+    def provenance(self) -> tuple[str, ...]:
+        """What produced this game (transforms applied), oldest first."""
+        return self._provenance
+
+    def with_prior(
+        self, prior: Mapping[tuple[str, ...], Any], note: str | None = None
+    ) -> BayesianGame:
+        """The same game with another prior (a new game); ``note`` joins its provenance.
+
+        >>> g = BayesianGame(players=["A"], types=[["x", "y"]], actions=[["a"]],
+        ...     prior={("x",): "1/2", ("y",): "1/2"}, payoffs=lambda t, a: (0,))
+        >>> g.with_prior({("x",): 1}, "sure of x").provenance
+        ('sure of x',)
+        """
         return BayesianGame(
             players=self._players,
             types=self._types,
@@ -389,6 +413,7 @@ class BayesianGame:
             prior=prior,
             payoffs=self.payoff,
             title=self._title,
+            provenance=(*self._provenance, *((note,) if note else ())),
         )
 
     def harsanyi(self, *, keep_zero: bool = False) -> ExtensiveFormGame:

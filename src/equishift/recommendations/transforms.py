@@ -1350,7 +1350,6 @@ class ChangePrior(Transform):
     """Replace the common prior of a :class:`~equishift.games.bayesian.BayesianGame`.
 
     ``types`` lists type profiles, ``probabilities`` their prior probabilities (summing to 1).
-    A Bayesian game keeps no provenance, so none is recorded (see ``records_provenance``).
 
     Examples
     --------
@@ -1361,7 +1360,6 @@ class ChangePrior(Transform):
     """
 
     op: ClassVar[str] = "change_prior"
-    records_provenance: ClassVar[bool] = False
     types: tuple[tuple[str, ...], ...]
     probabilities: tuple[Num, ...]
 
@@ -1375,7 +1373,8 @@ class ChangePrior(Transform):
     def apply(self, game: Game) -> Game:
         if not isinstance(game, BayesianGame):
             raise self._wrong(game, "BayesianGame")
-        return game.with_prior(dict(zip(self.types, self.probabilities, strict=True)))
+        prior = dict(zip(self.types, self.probabilities, strict=True))
+        return game.with_prior(prior, self.describe())
 
     def describe(self) -> str:
         cells = ", ".join(
