@@ -125,7 +125,8 @@ def test_brief_table_plain_when_piped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.stdout  # no colour codes
     lines = result.stdout.splitlines()
-    assert lines[1].split() == ["rank", "id", "title", "verdict", "improvement"]
+    assert lines[1].split() == ["rank", "id", "title", "verdict", "criterion", "improvement"]
+    assert "note: improvement is measured on each criterion's own scale" in result.stdout
     assert all(i in result.stdout for i in IDS)
     assert f"briefing written to {tmp_path / 'b'}/: briefing.md" in result.stdout
     assert result.stderr == ""
@@ -278,7 +279,7 @@ def test_evaluation_failure_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_compare() -> None:
     result = run("compare", "R3", "R2")
     assert result.exit_code == 0, result.output
-    rows = result.stdout.splitlines()[2:]
+    rows = [r for r in result.stdout.splitlines()[2:] if not r.startswith("note:")]
     assert [r.split()[1] for r in rows] == ["R2", "R3"]  # R2 improves more
     doc = json.loads(run("compare", "R3", "R2", "--json").stdout)
     assert [r["id"] for r in doc] == ["R2", "R3"] and doc[0]["rank"] == 1

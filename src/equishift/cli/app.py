@@ -697,10 +697,17 @@ def evaluate_command(
 def _ranking_rows(ranking: Any) -> list[list[str]]:
     from ..recommendations.evaluate import _n
 
-    return [[str(r.rank), r.id, r.title, r.verdict, _n(r.improvement) or "-"] for r in ranking.rows]
+    return [
+        [str(r.rank), r.id, r.title, r.verdict, r.criterion, _n(r.improvement) or "-"]
+        for r in ranking.rows
+    ]
 
 
-_RANKING_HEADERS = ["rank", "id", "title", "verdict", "improvement"]
+_RANKING_HEADERS = ["rank", "id", "title", "verdict", "criterion", "improvement"]
+_RANKING_NOTE = (
+    "improvement is measured on each criterion's own scale (for example the fall in delta*); "
+    "compare it only between recommendations with the same criterion"
+)
 
 
 @app.command()
@@ -738,6 +745,7 @@ def compare(
         emit_json(ranking.to_json())
         return
     emit_table(_RANKING_HEADERS, _ranking_rows(ranking))
+    typer.echo(f"note: {_RANKING_NOTE}")
 
 
 def _parse_range(text: str, steps: int) -> list[Fraction]:
@@ -1008,6 +1016,7 @@ def brief(
         )
         return
     emit_table(_RANKING_HEADERS, _ranking_rows(ranking), title=title)
+    typer.echo(f"note: {_RANKING_NOTE}")
     typer.echo("")
     _report_files(out, files, note, quiet)
 
