@@ -588,3 +588,103 @@ actions = ["Duel", "Not"]
     assert parse_scenario(out) == s
     other = parse_scenario(text.replace("[2, 0]", "[2, 1]"))
     assert other != s
+
+
+# -- Bayesian form (MODELS.md R6) ------------------------------------------------------------------
+KYDD = """
+[parameters]
+mu = { value = 0.4, range = [0, 1], note = "prior that Russia is trustworthy" }
+
+[games.kydd]
+form = "bayesian"
+title = "Kydd security dilemma"
+players = ["Russia", "Japan"]
+types.Russia = ["trustworthy", "untrustworthy"]
+types.Japan = ["only"]
+actions.Russia = ["Cooperate", "Defect"]
+actions.Japan = ["Cooperate", "Defect"]
+prior."trustworthy, only" = "mu"
+prior."untrustworthy, only" = "1 - mu"
+payoffs."trustworthy, only"."Cooperate, Cooperate" = [5, 5]
+payoffs."trustworthy, only"."Cooperate, Defect" = [0, 4]
+payoffs."trustworthy, only"."Defect, Cooperate" = [4, 0]
+payoffs."trustworthy, only"."Defect, Defect" = [1, 1]
+payoffs."untrustworthy, only"."Cooperate, Cooperate" = [5, 5]
+payoffs."untrustworthy, only"."Cooperate, Defect" = [0, 4]
+payoffs."untrustworthy, only"."Defect, Cooperate" = ["5 + 2 * mu", 0]
+payoffs."untrustworthy, only"."Defect, Defect" = [1, 1]
+"""
+
+
+def kydd_in_code(mu: Fraction) -> object:
+    from equishift.games.bayesian import BayesianGame
+
+    stag = {("Cooperate", "Cooperate"): (5, 5), ("Cooperate", "Defect"): (0, 4)}
+    stag |= {("Defect", "Cooperate"): (4, 0), ("Defect", "Defect"): (1, 1)}
+    pd = stag | {("Defect", "Cooperate"): (5 + 2 * mu, 0)}
+    return BayesianGame(
+        players=["Russia", "Japan"],
+        types=[["trustworthy", "untrustworthy"], ["only"]],
+        actions=[["Cooperate", "Defect"]] * 2,
+        prior={("trustworthy", "only"): mu, ("untrustworthy", "only"): 1 - mu},
+        payoffs=lambda t, a: (stag if t[0] == "trustworthy" else pd)[a],
+        title="Kydd security dilemma",
+    )
+
+
+def test_bayesian_form_equals_the_game_built_in_code() -> None:
+    from equishift.games.bayesian import BayesianGame
+    from equishift.solver.bayesian import pure_bayesian_equilibria
+
+    s = parse_scenario(KYDD)
+    g = s.games["kydd"]
+    assert isinstance(g, BayesianGame)
+    code = kydd_in_code(Fraction(2, 5))
+    assert isinstance(code, BayesianGame)
+    assert Scenario(parameters=s.parameters, games={"kydd": code}) == s
+    assert g.marginal("Russia") == {"trustworthy": Fraction(2, 5), "untrustworthy": Fraction(3, 5)}
+    assert g.payoff(("untrustworthy", "only"), ("Defect", "Cooperate")) == (Fraction(29, 5), 0)
+    found = [eq.describe() for eq in pure_bayesian_equilibria(g)]
+    assert found == [eq.describe() for eq in pure_bayesian_equilibria(code)]
+    # The untrustworthy type always defects, so at mu = 2/5 < 1/2 Japan defects, and so does
+    # the trustworthy type: only mutual defection survives.
+    assert found == ["Russia: trustworthy→Defect, untrustworthy→Defect; Japan: only→Defect"]
+    other = kydd_in_code(Fraction(1, 2))
+    assert Scenario(parameters=s.parameters, games={"kydd": other}) != s
+
+
+def test_bayesian_form_round_trips() -> None:
+    from equishift.games.bayesian import BayesianGame
+    from equishift.games.errors import GameError
+
+    s = parse_scenario(KYDD)
+    out = write_scenario(s)
+    assert 'form = "bayesian"' in out
+    assert '"1 - mu"' in out and '"5 + 2 * mu"' in out
+    assert parse_scenario(out) == s
+    assert parse_scenario(KYDD.replace("[1, 1]", "[1, 2]", 1)) != s
+    # A game made in code, with floats, a zero-probability profile and provenance.
+    g = BayesianGame(
+        players=["A", "B"],
+        types=[["x", "y"], ["u", "v"]],
+        actions=[["L", "R"], ["L"]],
+        prior={("x", "u"): "1/3", ("y", "v"): "2/3"},
+        payoffs=lambda t, a: (0.5 if a[0] == "L" else 1, 1 / 3 if t[1] == "u" else 2),
+        title="made in code",
+        provenance=("a test",),
+    )
+    made = scenario_from_game(g, id="made")
+    text = write_scenario(made)
+    assert 'arithmetic = "float"' in text
+    back = parse_scenario(text)
+    assert back == made
+    assert back.games["game"].provenance == ("a test",)  # type: ignore[union-attr]
+    comma = BayesianGame(
+        players=["A"],
+        types=[["x, y"]],
+        actions=[["L"]],
+        prior={("x, y",): 1},
+        payoffs=lambda t, a: (0,),
+    )
+    with pytest.raises(GameError, match="commas"):
+        write_scenario(scenario_from_game(comma))

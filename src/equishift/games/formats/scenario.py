@@ -11,7 +11,8 @@ and written by a small writer of our own. It holds:
   with a ``form``: ``"normal"``, ``"extensive"``, ``"repeated"``,
   ``"linked"``, ``"continuous"`` (linear best responses), ``"triangle"``
   (a signed strategic triangle), ``"signalling"`` (a sender with private
-  types, messages, a receiver's actions) or ``"bargaining"`` (Fearon's crisis
+  types, messages, a receiver's actions), ``"bayesian"`` (players with private
+  types drawn from a common prior) or ``"bargaining"`` (Fearon's crisis
   bargaining with a privately known cost of war), or a ``gambit = "file.nfg"``
   import;
 * any other top-level table, such as ``[[recommendations]]``, kept as plain
@@ -63,6 +64,7 @@ of Column; expected one of 'C', 'D'
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 import tomllib
@@ -101,13 +103,14 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; imported lazily where they are read
     from ..bargaining import BargainingModel
+    from ..bayesian import BayesianGame
     from ..continuous import LinearResponseGame
     from ..signalling import SignallingGame
     from ..triangle import SignedTriangle
 
 Game: TypeAlias = (
     "NormalFormGame | ParametricGame | ExtensiveFormGame | RepeatedGame | LinkedGame"
-    " | LinearResponseGame | SignedTriangle | SignallingGame | BargainingModel"
+    " | LinearResponseGame | SignedTriangle | SignallingGame | BargainingModel | BayesianGame"
 )
 """A game a scenario file can hold."""
 
@@ -119,11 +122,12 @@ FORMS: tuple[str, ...] = (
     "continuous",
     "triangle",
     "signalling",
+    "bayesian",
     "bargaining",
 )
 """The ``form`` values a scenario file supports."""
 
-_PLANNED = ("bayesian", "cheap_talk")
+_PLANNED = ("cheap_talk",)
 
 _TOP_KEYS = ("meta", "parameters", "game", "games", "recommendations")
 _META_KEYS = ("id", "title", "source", "notes")
@@ -173,6 +177,16 @@ _SIGNALLING_KEYS = (
     "messages",
     "actions",
     "payoffs",
+)
+_BAYESIAN_KEYS = (
+    *_COMMON_KEYS,
+    "players",
+    "types",
+    "actions",
+    "prior",
+    "payoffs",
+    "arithmetic",
+    "provenance",
 )
 _NODE_KEYS = ("player", "chance", "infoset", "label", "actions", "payoffs", "outcome", "ref")
 _MAX_DEPTH = 200
@@ -856,6 +870,9 @@ def _game(
     if form == "signalling":
         r.keys(spec, _SIGNALLING_KEYS, where)
         return _signalling(r, name, where, spec, title)
+    if form == "bayesian":
+        r.keys(spec, _BAYESIAN_KEYS, where)
+        return _bayesian(r, name, where, spec, title)
     if form == "bargaining":
         r.keys(spec, _BARGAINING_KEYS, where)
         return _bargaining(r, name, where, spec, title)
@@ -1494,6 +1511,130 @@ def _signalling(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], tit
     return game
 
 
+def _bayesian(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], title: str) -> Game:
+    """A Bayesian game: ``types`` and ``actions`` per player, a ``prior`` table
+    ``"type profile" = probability`` and payoffs ``payoffs."type profile"."action profile" =
+    [one per player]`` (numbers or expressions)."""
+    from ..bayesian import BayesianGame
+
+    players = r.labels(r.require(spec, "players", where), (*where, "players"), "players")
+    n = len(players)
+    types = _labels_per_player(r, where, spec, "types", players)
+    actions = _labels_per_player(r, where, spec, "actions", players)
+    arithmetic = spec.get("arithmetic", "exact")
+    if arithmetic not in ("exact", "float"):
+        r.fail(
+            (*where, "arithmetic"), f"expected 'exact' or 'float', found {_describe(arithmetic)}"
+        )
+
+    def profile(key: str, here: KeyPath, what: str, labels: list[list[str]]) -> tuple[str, ...]:
+        parts = [p.strip() for p in key.split(",")]
+        if len(parts) != n:
+            r.fail(
+                here,
+                f"{what} profile {key!r} names {len(parts)} {what}s; expected {n} "
+                f"(one per player, as 'A, B')",
+            )
+        for i, lab in enumerate(parts):
+            if lab not in labels[i]:
+                r.fail(
+                    here,
+                    f"unknown {what} {lab!r} of {players[i]}; expected one of "
+                    + ", ".join(repr(x) for x in labels[i]),
+                )
+        return tuple(parts)
+
+    table = r.table(
+        r.require(spec, "prior", where),
+        (*where, "prior"),
+        'a table { "type profile" = probability }',
+    )
+    prior: dict[tuple[str, ...], Fraction] = {}
+    for key, v in table.items():
+        at: KeyPath = (*where, "prior", key)
+        tprof = profile(key, at, "type", types)
+        if tprof in prior:
+            r.fail(at, f"duplicate type profile {key!r}")
+        p = r.number(v, at, "a prior probability")
+        if not isinstance(p, Fraction) or not 0 <= p <= 1:
+            r.fail(at, f"expected an exact probability in [0, 1], found {_describe(v)}")
+        prior[tprof] = p
+        r.bind(name, f"prior.{', '.join(tprof)}", v)
+    total = sum(prior.values(), Fraction(0))
+    if total != 1:
+        r.fail((*where, "prior"), f"probabilities not summing to 1: they sum to {total}")
+    pays = r.table(
+        r.require(spec, "payoffs", where),
+        (*where, "payoffs"),
+        'a table { "type profile" = { "action profile" = [payoffs] } }',
+    )
+    ashape = tuple(len(a) for a in actions)
+    payoffs: dict[tuple[str, ...], Any] = {}
+    for tkey, row in pays.items():
+        at = (*where, "payoffs", tkey)
+        tprof = profile(tkey, at, "type", types)
+        if tprof in payoffs:
+            r.fail(at, f"duplicate type profile {tkey!r}")
+        cells = r.table(row, at, 'a table { "action profile" = [payoffs] }')
+        grid = np.empty((*ashape, n), dtype=object)
+        seen: set[tuple[int, ...]] = set()
+        for akey, value in cells.items():
+            here: KeyPath = (*at, akey)
+            aprof = profile(akey, here, "action", actions)
+            pos = tuple(actions[i].index(a) for i, a in enumerate(aprof))
+            if pos in seen:
+                r.fail(here, f"duplicate action profile {akey!r}")
+            seen.add(pos)
+            if not isinstance(value, list) or len(value) != n:
+                r.fail(
+                    here,
+                    f"payoff count wrong: expected {n} payoffs (one per player), found "
+                    f"{_describe(value)}",
+                )
+            for i, v in enumerate(value):
+                x = r.number(v, (*here, i), "a payoff")
+                grid[(*pos, i)] = float(x) if arithmetic == "float" else x
+                r.bind(name, f"payoffs.{', '.join(tprof)}.{', '.join(aprof)}[{i}]", v)
+        for pos in np.ndindex(*ashape):
+            if pos not in seen:
+                missing = ", ".join(actions[i][j] for i, j in enumerate(pos))
+                r.fail(at, f"missing payoffs for action profile {missing!r}")
+        payoffs[tprof] = grid
+    for tidx in np.ndindex(*(len(t) for t in types)):
+        tprof = tuple(types[i][k] for i, k in enumerate(tidx))
+        if tprof not in payoffs:
+            r.fail((*where, "payoffs"), f"missing payoffs for type profile {', '.join(tprof)!r}")
+    prov = _provenance(r, where, spec)
+    game: Game = r.wrap(
+        where,
+        lambda: BayesianGame(
+            players=players,
+            types=types,
+            actions=actions,
+            prior=prior,
+            payoffs=payoffs,
+            title=title,
+            provenance=prov,
+        ),
+    )
+    return game
+
+
+def _labels_per_player(
+    r: _Reader, where: KeyPath, spec: dict[str, Any], key: str, players: list[str]
+) -> list[list[str]]:
+    """``key = { PLAYER = [labels] }`` (every player) as lists in the players' order."""
+    at: KeyPath = (*where, key)
+    table = r.table(r.require(spec, key, where), at, f"a table {{ PLAYER = [{key}] }}")
+    r.keys(table, players, at)
+    out = []
+    for p in players:
+        if p not in table:
+            r.fail(at, f"missing {key} of player {p!r}")
+        out.append(r.labels(table[p], (*at, p), key))
+    return out
+
+
 def _bargaining(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], title: str) -> Game:
     """Fearon's take-it-or-leave-it bargaining: ``p``, ``proposer_cost``,
     ``max_receiver_cost`` and an optional ``cap`` on concessions (numbers or expressions)."""
@@ -1531,9 +1672,14 @@ def _bargaining(r: _Reader, name: str, where: KeyPath, spec: dict[str, Any], tit
 
 
 def _same_game(a: Any, b: Any) -> bool:
-    """Games by value; signalling games (no ``==`` of their own) by their tables."""
+    """Games by value; signalling and Bayesian games (no ``==`` of their own) by their tables."""
+    from ..bayesian import BayesianGame
     from ..signalling import SignallingGame
 
+    if isinstance(a, BayesianGame) or isinstance(b, BayesianGame):
+        if not (isinstance(a, BayesianGame) and isinstance(b, BayesianGame)):
+            return False
+        return _bayesian_table(a) == _bayesian_table(b)
     if isinstance(a, SignallingGame) or isinstance(b, SignallingGame):
         if not (isinstance(a, SignallingGame) and isinstance(b, SignallingGame)):
             return False
@@ -1547,6 +1693,19 @@ def _same_game(a: Any, b: Any) -> bool:
             for x in a.actions
         )
     return bool(a == b)
+
+
+def _bayesian_table(g: BayesianGame) -> tuple[Any, ...]:
+    return (
+        g.players,
+        g.types,
+        g.actions,
+        g.title,
+        g.provenance,
+        g.is_exact,
+        g.prior.tolist(),
+        g.payoffs.tolist(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1769,6 +1928,10 @@ def _game_data(scenario: Scenario, name: str, game: Game) -> dict[str, Any]:
             for a in game.actions
         }
         return out
+    from ..bayesian import BayesianGame
+
+    if isinstance(game, BayesianGame):
+        return _bayesian_data(game, bind)
     if isinstance(game, SignedTriangle):
         out = {"form": "triangle"}
         if game.title:
@@ -1777,6 +1940,36 @@ def _game_data(scenario: Scenario, name: str, game: Game) -> dict[str, Any]:
         out["signs"] = {f"{a}, {b}": v for (a, b), v in game.signs.items()}
         return _with_provenance(out, game.provenance)
     raise GameError(f"write_scenario(): cannot write a {type(game).__name__}")
+
+
+def _bayesian_data(game: BayesianGame, bind: _Binder) -> dict[str, Any]:
+    if any("," in x for labels in (*game.types, *game.actions) for x in labels):
+        raise GameError("write_scenario(): type and action labels may not contain commas")
+    out: dict[str, Any] = {"form": "bayesian"}
+    if game.title:
+        out["title"] = game.title
+    out["players"] = list(game.players)
+    out["types"] = {p: list(t) for p, t in zip(game.players, game.types, strict=True)}
+    out["actions"] = {p: list(a) for p, a in zip(game.players, game.actions, strict=True)}
+    if not game.is_exact:
+        out["arithmetic"] = "float"
+    tprofs = [(", ".join(t), t) for t in itertools.product(*game.types)]
+    aprofs = [(", ".join(a), a) for a in itertools.product(*game.actions)]
+    out["prior"] = {
+        key: bind(f"prior.{key}", p)
+        for (key, _), p in zip(tprofs, game.prior.ravel().tolist(), strict=True)
+    }
+    out["payoffs"] = {
+        key: {
+            akey: [
+                bind(f"payoffs.{key}.{akey}[{i}]", v)
+                for i, v in enumerate(game.payoff(tprof, aprof))
+            ]
+            for akey, aprof in aprofs
+        }
+        for key, tprof in tprofs
+    }
+    return _with_provenance(out, game.provenance)
 
 
 def _with_provenance(out: dict[str, Any], provenance: Sequence[str]) -> dict[str, Any]:
