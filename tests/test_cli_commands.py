@@ -464,3 +464,27 @@ def test_brief_without_the_report_module(monkeypatch: pytest.MonkeyPatch, tmp_pa
     result = run("report", "--from", str(saved), "--out", str(again), "-q")
     assert result.exit_code == 0, result.output
     assert (again / "briefing.md").read_text() == (tmp_path / "b" / "briefing.md").read_text()
+
+
+# -- evaluate --robustness --------------------------------------------------------------------
+def test_evaluate_robustness_json_is_seeded_and_consistent() -> None:
+    args = ["evaluate", "DF", "--robustness", "16", "--seed", "3", "--json", "--quiet"]
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    doc = json.loads(first.stdout)
+    rob = doc["robustness"]
+    assert json.loads(run(*args).stdout)["robustness"] == rob  # same seed, same numbers
+    counts = [rob[k] for k in ("works", "does_not_work", "undetermined")]
+    assert sum(counts) == 16, rob
+
+
+def test_evaluate_robustness_text_and_errors() -> None:
+    result = run("evaluate", "DF", "--robustness", "8", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "probability the criterion holds" in result.stdout
+    one_error_line(
+        run("evaluate", "DF", "--robustness", "8", "--set", "delta=0.4"),
+        2,
+        "cannot be combined with --set",
+    )
+    assert run("evaluate", "DF", "--robustness", "0").exit_code == 2

@@ -658,6 +658,16 @@ def evaluate_command(
     rec: Annotated[str, typer.Argument(metavar="REC", help="A recommendation id, e.g. DF.")],
     set_values: SetValues = None,
     scenario: ScenarioFile = None,
+    robust_n: Annotated[
+        int | None,
+        typer.Option(
+            "--robustness",
+            help="Also sample the scenario's parameters N times: how often the verdict holds.",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness sample.")] = 0,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -678,20 +688,50 @@ def evaluate_command(
       equishift evaluate DF --set delta=0.4
       equishift evaluate R2 --set q=0.9 --set eps=0.05 --json
       equishift evaluate R1 --scenario my-engagement.toml
+      equishift evaluate DF --robustness 200 --seed 1
+
+    --robustness N draws every parameter of the scenario with a range or distribution N
+    times (seeded Sobol sample), re-evaluates the recommendation at each draw and reports how
+    often the verdict holds (with a 95% Wilson interval), which parameters decide it and the
+    smallest single-parameter change that reverses it.
     """
     from ._source import evaluate_one, find_recommendation, parse_assignments
 
     with _errors():
         chosen = find_recommendation(rec)
         values = parse_assignments(set_values or [])
+        if robust_n is not None and values:
+            raise BadInput("--robustness samples every parameter; it cannot be combined with --set")
         with progress(None, f"evaluating {chosen.id}", quiet=quiet):
             ev = evaluate_one(chosen, values, scenario)
+        robust = None
+        if robust_n is not None:
+            robust = _robustness(chosen.id, scenario, robust_n, seed, quiet)
     if as_json:
         doc = ev.to_json()
         doc["set"] = values
+        if robust is not None:
+            doc["robustness"] = robust.to_json()
         emit_json(doc)
         return
     _render_evaluation(ev, values)
+    if robust is not None:
+        typer.echo("")
+        typer.echo(robust.describe())
+
+
+def _robustness(rec_id: str, scenario: Path | None, n: int, seed: int, quiet: bool) -> Any:
+    """The robustness of ``rec_id``'s verdict on its scenario (given or bundled)."""
+    from ..recommendations import brief
+    from ..recommendations.robustness import robustness
+
+    source: str | Path | None = scenario
+    if source is None:
+        source = getattr(brief, "SCENARIO_OF", {}).get(rec_id)
+    if source is None:
+        raise BadInput(f"{rec_id} has no scenario file with parameters to sample (give --scenario)")
+    with progress(None, f"sampling {n} parameter draws for {rec_id}", quiet=quiet):
+        return robustness(source, rec_id, n=n, seed=seed)
 
 
 def _ranking_rows(ranking: Any) -> list[list[str]]:
