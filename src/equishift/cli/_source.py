@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -130,24 +128,9 @@ def read_scenario_with(path: Path, values: Mapping[str, str], also: Sequence[str
 
 
 def _reread(text: str, path: Path, values: Mapping[str, str]) -> Scenario:
-    """Read ``text`` again with parameter ``values`` in place of the file's.
-
-    Goes through the scenario reader's own steps (``_Reader``, ``_scenario``) on the edited
-    TOML data, so errors keep the file's name and lines; to be replaced by a public
-    ``parse_scenario(..., values=...)`` when :mod:`equishift.games.formats.scenario` has one.
-    """
-    from ..games.formats import scenario as scenario_module
-
-    data = tomllib.loads(text, parse_float=Decimal)
-    params = data["parameters"]
-    for name, value in values.items():
-        if isinstance(params[name], dict):
-            params[name]["value"] = value
-        else:
-            params[name] = value
-    reader = scenario_module._Reader(text, path)
+    """Read ``text`` again with parameter ``values`` in place of the file's."""
     try:
-        return scenario_module._scenario(reader, data)
+        return parse_scenario(text, path=path, values=values)
     except EquishiftError as exc:
         raise BadInput(str(exc)) from None
 

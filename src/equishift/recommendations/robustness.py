@@ -25,14 +25,11 @@ True
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -107,7 +104,6 @@ class ScenarioBuilder:
             path = Path(name_or_path)
         self.path: Path = path
         self.text: str = path.read_text(encoding="utf-8")
-        self._data: dict[str, Any] = tomllib.loads(self.text, parse_float=Decimal)
         self.default: Scenario = self.scenario()
 
     def scenario(self, values: Mapping[str, Any] | None = None) -> Scenario:
@@ -118,22 +114,9 @@ class ScenarioBuilder:
         EquishiftError
             For an unknown parameter or a value the file rejects (outside a range).
         """
-        # Goes through the scenario reader's own steps on the edited TOML data, as the CLI's
-        # ``--set`` does; a public ``parse_scenario(..., values=...)`` would replace this.
-        from ..games.formats import scenario as module
-        from ..games.parameters import UnknownParameterError
+        from ..games.formats.scenario import parse_scenario
 
-        data = copy.deepcopy(self._data)
-        params = data.get("parameters", {})
-        for name, value in (values or {}).items():
-            if name not in params:
-                raise UnknownParameterError(f"unknown parameter {name!r} in {self.path.name}")
-            shown = format_number(value) if isinstance(value, Fraction | int) else str(value)
-            if isinstance(params[name], dict):
-                params[name]["value"] = shown
-            else:
-                params[name] = shown
-        return module._scenario(module._Reader(self.text, self.path), data)
+        return parse_scenario(self.text, path=self.path, values=values)
 
 
 @dataclass(frozen=True)

@@ -641,7 +641,7 @@ def _suggest(key: str, allowed: Sequence[str]) -> str:
     return f"; expected one of {', '.join(repr(a) for a in allowed)}"
 
 
-def read_scenario(path: str | Path) -> Scenario:
+def read_scenario(path: str | Path, values: Mapping[str, Any] | None = None) -> Scenario:
     """Read a scenario file.
 
     Parameters
@@ -649,6 +649,8 @@ def read_scenario(path: str | Path) -> Scenario:
     path
         A ``.toml`` scenario file; files it names (``gambit = "x.nfg"``) are
         found relative to it.
+    values
+        Parameter values to use instead of the file's (see :func:`parse_scenario`).
 
     Raises
     ------
@@ -672,10 +674,12 @@ def read_scenario(path: str | Path) -> Scenario:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FormatError("the file is not UTF-8 text", path=path, line=line) from None
-    return parse_scenario(text, path=path)
+    return parse_scenario(text, path=path, values=values)
 
 
-def parse_scenario(text: str, path: str | Path | None = None) -> Scenario:
+def parse_scenario(
+    text: str, path: str | Path | None = None, values: Mapping[str, Any] | None = None
+) -> Scenario:
     """Read a scenario from TOML text.
 
     Parameters
@@ -684,14 +688,32 @@ def parse_scenario(text: str, path: str | Path | None = None) -> Scenario:
         The file's contents.
     path
         The file it came from (for messages and relative ``gambit`` paths).
+    values
+        Parameter values to use instead of the file's ``value`` (exact numbers, or text such
+        as ``"3/5"`` read like the file's own values). Each is checked against its
+        parameter's range, and every expression of the file is evaluated with it, so errors
+        keep the file's name and lines.
 
     Raises
     ------
     FormatError
-        For TOML syntax errors (with tomllib's line) and every semantic problem.
+        For TOML syntax errors (with tomllib's line), an unknown parameter in ``values``, a
+        value outside its range, and every semantic problem.
 
     Examples
     --------
+    >>> text = '[parameters]\\nx = { value = 1, range = [0, 2] }\\n'
+    >>> parse_scenario(text, values={"x": "3/2"}).parameters["x"].value
+    Fraction(3, 2)
+    >>> parse_scenario(text, path="p.toml", values={"x": 5})
+    Traceback (most recent call last):
+    ...
+    equishift.games.errors.FormatError: p.toml:2: parameters.x: parameter 'x' has \
+value 5 outside its range [0, 2]
+    >>> parse_scenario(text, path="p.toml", values={"y": 1})
+    Traceback (most recent call last):
+    ...
+    equishift.games.errors.FormatError: p.toml:1: parameters: unknown parameter 'y'; the file has x
     >>> parse_scenario('[game]\\nform = "normal"\\nplayer = ["A"]', path="x.toml")
     Traceback (most recent call last):
     ...
@@ -709,7 +731,30 @@ mean 'players'?
     except RecursionError:
         raise FormatError("the file is nested too deeply", path=path) from None
     reader = _Reader(text, path)
+    if values:
+        _replace_values(reader, data, values)
     return _scenario(reader, data)
+
+
+def _replace_values(r: _Reader, data: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Put ``values`` in place of the ``[parameters]`` values of the TOML ``data``."""
+    params = data.get("parameters")
+    if not isinstance(params, dict):
+        params = {}
+    for name, value in values.items():
+        if name not in params:
+            has = ", ".join(params) or "no parameters"
+            r.fail(("parameters",), f"unknown parameter {name!r}; the file has {has}")
+        if isinstance(value, Fraction):
+            shown: Any = str(value) if value.denominator != 1 else value.numerator
+        elif isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+            raise TypeError(f"values[{name!r}]: expected an exact number or text, not {value!r}")
+        else:
+            shown = value
+        if isinstance(params[name], dict):
+            params[name]["value"] = shown
+        else:
+            params[name] = shown
 
 
 def _scenario(r: _Reader, data: dict[str, Any]) -> Scenario:
