@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "ScenarioBuilder",
     "Sensitivity",
     "robustness",
+    "verdicts",
     "wilson_interval",
 ]
 
@@ -344,6 +345,24 @@ def _verdict(builder: ScenarioBuilder, rec_id: str, values: Mapping[str, Any]) -
     except EquishiftError as exc:  # GameError, SolverError, FormatError
         return UNDETERMINED, f"{type(exc).__name__}: {exc}"
     return ev.verdict.status, ev.verdict.reason
+
+
+def verdicts(
+    builder: ScenarioBuilder, recommendation_id: str, points: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """The verdict (``"works"``, ``"does not work"``, ``"undetermined"``) at each point.
+
+    ``points`` hold parameter values (exact numbers or text such as ``"3/5"``); parameters a
+    point leaves out keep the file's values. Errors at a point (a value the file rejects, a
+    game that cannot be built or solved) give ``"undetermined"`` there.
+
+    Examples
+    --------
+    >>> b = ScenarioBuilder("dual-freeze")
+    >>> verdicts(b, "DF", [{}, {"delta": "1/10"}])
+    ['works', 'does not work']
+    """
+    return [_verdict(builder, recommendation_id, values)[0] for values in points]
 
 
 def _search_flip(
