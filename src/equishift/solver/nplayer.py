@@ -16,12 +16,42 @@ balanced first, and supports are built player by player while removing
 chosen so far and the remaining candidates of the others). A support profile
 in which a support strategy is dominated is never solved.
 
-Systems are solved exactly over the rationals: linear ones by Gaussian
-elimination, polynomial ones with a Gröbner basis (``sympy``) in
-lexicographic order, factoring the univariate eliminant. Rational solutions
-are returned as ``Fraction`` (regret exactly 0); irrational ones (algebraic
-numbers, common with three or more players) are isolated to 50 digits and
-returned as floats with regret at most ``tol``.
+Linear systems (at most two players mix) are solved exactly over the rationals
+by Gaussian elimination. Polynomial systems (three or more players mix) go
+through three stages:
+
+1. *Certified subdivision* (:mod:`._nplayer_boxes`): the box of free
+   probabilities is split, and each part is either proved to hold no root
+   (interval enclosures of the multilinear equations, of the outside-strategy
+   inequalities and of the simplex) or proved to hold exactly one root, which
+   the interval Krawczyk operator then pins down to a box of width about
+   :math:`10^{-15}`.
+2. When subdivision alone needs too many boxes, a *linear relaxation*
+   (:mod:`._nplayer_relax`) replaces the product of the mixtures by a joint
+   distribution with those marginals, obeying every player's conditions for
+   each of their own support strategies (a correlated-equilibrium-like
+   polytope). If it is infeasible, no equilibrium has these supports; otherwise
+   a branch and bound splits the box, dropping parts where the relaxation
+   (tightened by McCormick's envelopes on the part) is infeasible and handing
+   small parts to the subdivision.
+3. Only if both give up: the previous exact route, a Gröbner basis
+   (``sympy``) in lexicographic order, factoring the univariate eliminant, for
+   up to six unknowns.
+
+A certified root whose probabilities are provably positive is recovered as a
+fraction when a fraction in its box solves the equations exactly (then it is
+*the* root, and the equilibrium is returned as ``Fraction`` with regret exactly
+0); otherwise it is irrational (or has a denominator beyond :math:`10^7`) and is
+returned in floats: the Krawczyk test proves that an exact solution of the
+indifference equations with positive probabilities lies within about
+:math:`10^{-12}` of it, and the floats' regret (which also covers the strategies
+outside the supports) is at most ``tol``. Interval and linear-programming
+steps run in floating point with margins (``1e-11`` on equations scaled to
+coefficients at most 1; ``1e-7`` of slack in the relaxation) far above
+rounding error, so what they exclude is excluded with that caveat; nothing
+they say is ever reported without the final certificate. ``complete=True``
+means every support profile was examined and every one of its systems was
+resolved (no root left unaccounted for).
 
 A support whose system has a positive-dimensional solution set (a degenerate
 game) is not silently skipped: a sample point is searched on it, and a
@@ -72,6 +102,8 @@ from numpy.typing import NDArray
 
 from ..games.normal_form import NormalFormGame
 from ..games.numbers import Number, integerize
+from ._nplayer_boxes import BoxRoot, solve_boxes
+from ._nplayer_relax import SupportRelaxation, relaxation_feasible
 from .pure import pure_equilibria
 from .verify import DEFAULT_TOL, certificate
 
@@ -92,6 +124,20 @@ unknowns (sympy's cost grows steeply with the number of unknowns)."""
 _MAX_SYMPY_UNKNOWNS = 6
 """Larger polynomial systems are not handed to sympy (a Gröbner basis of 7+ unknowns takes
 from tens of seconds to hours); their supports are reported as not solved."""
+_RELAX_UNKNOWNS = 5
+"""Polynomial systems with this many unknowns are first tested with the linear relaxation."""
+_QUICK_BOXES = 40
+"""Boxes the interval subdivision may examine before the linear relaxation is consulted."""
+_BOX_LIMIT = 500
+"""Boxes the interval subdivision may examine on one support before the relaxation helps."""
+_GUIDED_LIMIT = 4000
+"""Linear programs the relaxation-guided branch and bound may solve on one support."""
+_GUIDED_BOXES = 200
+"""Interval-subdivision budget for each box the relaxation cannot rule out."""
+_GUIDED_WIDTH = 0.25
+"""Only boxes this narrow go to the interval subdivision; wider ones are split first."""
+_RATIONAL_DENOMINATOR = 10**7
+"""Largest denominator tried when recovering a rational root from its certified box."""
 _WITNESS_TRIALS = 6
 """Random slices tried when looking for an equilibrium on a positive-dimensional set."""
 
@@ -379,6 +425,36 @@ def _solve_system(polys: Sequence[Polynomial], nvars: int) -> _SystemSolution:
     return _sympy().solve(polys, nvars)
 
 
+def _eval_exact(poly: Polynomial, values: Sequence[Fraction]) -> Fraction:
+    total = Fraction(0)
+    for mono, c in poly.items():
+        term = Fraction(c)
+        for v, e in zip(values, mono, strict=True):
+            if e:
+                term *= v
+        total += term
+    return total
+
+
+def _rational_point(
+    polys: Sequence[Polynomial],
+    point: NDArray[np.float64],
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+) -> tuple[tuple[Fraction, ...], bool]:
+    """The root certified in ``[lo, hi]``: exact when a nearby fraction solves the system.
+
+    The box holds exactly one root, so a rational point of the box at which
+    every equation vanishes exactly *is* that root.
+    """
+    guess = tuple(Fraction(float(v)).limit_denominator(_RATIONAL_DENOMINATOR) for v in point)
+    if all(float(a) <= float(g) <= float(b) for g, a, b in zip(guess, lo, hi, strict=True)) and all(
+        _eval_exact(p, guess) == 0 for p in polys
+    ):
+        return guess, True
+    return tuple(Fraction(float(v)) for v in point), False
+
+
 def _excluded(
     eqs: Sequence[Polynomial],
     ineqs: Sequence[Polynomial],
@@ -470,7 +546,17 @@ class _Search:
         # Integer payoffs per player: comparisons are exact and the polynomial
         # systems have integer coefficients (scaling a player's payoffs changes nothing).
         self.u: list[NDArray[Any]] = [integerize(a) for a in exact_payoffs]
-        self.uo: list[NDArray[Any]] = [np.asarray(a, dtype=object) for a in self.u]
+        # Polynomial coefficients are signed sums of at most 2^N payoffs: int64 when that
+        # cannot overflow, else Python ints.
+        small = all(
+            a.dtype == np.int64 and int(np.abs(a).max(initial=0)) < 2 ** (60 - self.n)
+            for a in self.u
+        )
+        self.uo: list[NDArray[Any]] = [
+            np.asarray(a, dtype=np.int64 if small else object) for a in self.u
+        ]
+        self.uf: list[NDArray[np.float64]] = [np.asarray(a, dtype=np.float64) for a in self.u]
+        self.relaxed = 0
         self.found: dict[tuple[Any, ...], tuple[tuple[Number, ...], ...]] = {}
         self.warnings: list[str] = []
         self.complete = True
@@ -580,10 +666,33 @@ class _Search:
             if reduced is not None:
                 if depth + 1 == self.n:
                     self._leaf(reduced)
-                else:
+                elif self._subtree_feasible(sizes, reduced, depth + 1):
                     self._visit(sizes, depth + 1, reduced[: depth + 1], reduced, m)
             self.covered = c0 + (k + 1) * per_child
         self.covered = c0 + self._subtree(sizes, depth, m)
+
+    def _subtree_feasible(self, sizes: Sequence[int], sets: list[list[int]], fixed: int) -> bool:
+        """Supports of players ``< fixed`` chosen: can any choice of the others' work?
+
+        Tested with the linear relaxation where the other players' candidates
+        are free (see :class:`SupportRelaxation`), for three players once only
+        the last support is open and every leaf would otherwise need a
+        polynomial system with many unknowns (earlier, the test rarely prunes).
+        """
+        free = list(range(fixed, self.n))
+        leaves = math.prod(math.comb(len(sets[j]), sizes[j]) for j in free)
+        if (
+            self.n != 3
+            or fixed != self.n - 1
+            or leaves < 2
+            or min(sizes) < 2
+            or sum(sizes) - self.n < _RELAX_UNKNOWNS
+        ):
+            return True
+        if SupportRelaxation(self.uf, sets, free=free).feasible():
+            return True
+        self.relaxed += leaves
+        return False
 
     # -- one support profile ------------------------------------------------------------------
     def _leaf(self, supports: list[list[int]]) -> None:
@@ -598,6 +707,9 @@ class _Search:
                 for off, s in zip(offsets, supports, strict=True)
                 if off is not None
             ]
+            boxed = self._boxes(supports, polys, ineqs, nvars, offsets, blocks)
+            if boxed:
+                return
             if _excluded(polys, ineqs, nvars, blocks, max_boxes=_BOXES.get(nvars, 20000)):
                 return
             if nvars > _MAX_SYMPY_UNKNOWNS:
@@ -619,6 +731,151 @@ class _Search:
                 self._one_mixer(supports, mixers[0])
             else:
                 self._continuum(supports, polys, nvars, offsets)
+
+    def _boxes(
+        self,
+        supports: list[list[int]],
+        polys: list[Polynomial],
+        ineqs: list[Polynomial],
+        nvars: int,
+        offsets: list[int | None],
+        blocks: Sequence[Sequence[int]],
+    ) -> bool:
+        """Solve a polynomial system by certified subdivision; ``False`` if it stayed unresolved.
+
+        Every root is certified unique in a small box (Krawczyk). A root whose box
+        shows all its probabilities positive is reported: exactly when a rational
+        point of the box satisfies the equations exactly, else in floats.
+        """
+        res = solve_boxes(
+            polys, ineqs, nvars, blocks, max_boxes=_QUICK_BOXES, deadline=self.deadline
+        )
+        self._check_time()
+        if (
+            not res.resolved
+            and nvars >= _RELAX_UNKNOWNS
+            and not relaxation_feasible(self.uf, supports)
+        ):
+            self.relaxed += 1
+            return True
+        if not res.resolved:
+            res = solve_boxes(
+                polys, ineqs, nvars, blocks, max_boxes=_BOX_LIMIT, deadline=self.deadline
+            )
+            self._check_time()
+        roots = res.roots
+        if not res.resolved:
+            guided = self._guided(supports, polys, ineqs, nvars, offsets, blocks)
+            if guided is None:
+                return False
+            roots = guided
+        points: list[tuple[tuple[Fraction, ...], bool]] = []
+        for root in roots:
+            if any(float(root.lo[list(b)].sum()) > 1.0 for b in blocks if len(b)):
+                continue  # outside a simplex
+            if (root.lo <= 0).any() or any(
+                float(root.hi[list(b)].sum()) >= 1.0 for b in blocks if len(b)
+            ):
+                return False  # a probability too close to 0 to decide in floats
+            points.append(_rational_point(polys, root.point, root.lo, root.hi))
+        self.solved += 1
+        self._accept(supports, offsets, _SystemSolution(points))
+        return True
+
+    def _guided(
+        self,
+        supports: list[list[int]],
+        polys: list[Polynomial],
+        ineqs: list[Polynomial],
+        nvars: int,
+        offsets: list[int | None],
+        blocks: Sequence[Sequence[int]],
+    ) -> list[BoxRoot] | None:
+        """Branch and bound with the linear relaxation, for systems subdivision alone finds hard.
+
+        A box is dropped when the relaxation restricted to it (McCormick's
+        envelopes on the box) is infeasible; a box the relaxation keeps is given
+        to the interval subdivision with a small budget, and split when that is
+        not enough. Returns every root, or ``None`` when the budget ran out.
+        """
+        relax = SupportRelaxation(self.uf, supports)
+        stack: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = [
+            (np.zeros(nvars), np.ones(nvars))
+        ]
+        roots: list[BoxRoot] = []
+        lps = 0
+        while stack:
+            self._check_time()
+            lo, hi = stack.pop()
+            lps += 1
+            if lps > _GUIDED_LIMIT:
+                return None
+            plo: list[float] = []
+            phi: list[float] = []
+            for j, s in enumerate(supports):
+                off = offsets[j]
+                if off is None:
+                    plo.append(1.0)
+                    phi.append(1.0)
+                    continue
+                xl, xh = lo[off : off + len(s) - 1], hi[off : off + len(s) - 1]
+                plo += [1.0 - float(xh.sum()), *map(float, xl)]
+                phi += [1.0 - float(xl.sum()), *map(float, xh)]
+            if not relax.feasible(np.array(plo), np.array(phi)):
+                continue
+            width = hi - lo
+            res = (
+                solve_boxes(
+                    polys,
+                    ineqs,
+                    nvars,
+                    blocks,
+                    max_boxes=_GUIDED_BOXES,
+                    deadline=self.deadline,
+                    box=(lo, hi),
+                )
+                if width.max() <= _GUIDED_WIDTH
+                else None
+            )
+            if res is not None and res.resolved:
+                roots += res.roots
+                continue
+            k = self._branch(relax, supports, offsets, width)
+            if width[k] < 1e-6:
+                return None
+            cut = lo[k] + 0.4921875 * width[k]
+            hi1 = hi.copy()
+            hi1[k] = cut
+            lo2 = lo.copy()
+            lo2[k] = cut
+            stack += [(lo2, hi), (lo, hi1)]
+        return roots
+
+    @staticmethod
+    def _branch(
+        relax: SupportRelaxation,
+        supports: list[list[int]],
+        offsets: list[int | None],
+        width: NDArray[np.float64],
+    ) -> int:
+        """The unknown to split: where the relaxation is furthest from the products."""
+        gaps = relax.gaps()
+        if gaps is None:
+            return int(np.argmax(width))
+        score = np.zeros(len(width))
+        pos = 0
+        for j, s in enumerate(supports):
+            off = offsets[j]
+            if off is not None:
+                xs = slice(off, off + len(s) - 1)
+                score[xs] += gaps[pos + 1 : pos + len(s)]
+                # p(s_0) = 1 - sum(x): its gap goes to the player's widest unknown.
+                score[off + int(np.argmax(width[xs]))] += gaps[pos]
+            pos += len(s)
+        score = score * width
+        if score.max() <= 0:
+            return int(np.argmax(width))
+        return int(np.argmax(score))
 
     def _system(self, supports: list[list[int]]) -> tuple[list[Polynomial], int, list[int | None]]:
         """Indifference equations over the support profile, in the free probabilities.
