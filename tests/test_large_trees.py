@@ -8,6 +8,7 @@ Nothing here asserts a duration: timings are printed (``pytest -s``) and
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from fractions import Fraction
@@ -348,3 +349,126 @@ def test_random_tree_benchmark_reports_timings() -> None:
         f"\n2^{depth} leaves: build {res['build_s']:.3f} s, solve {res['solve_s']:.3f} s "
         f"(again {res['solve_again_s']:.3f} s)"
     )
+
+
+# -- the level structure cached on the game, and the vectorised sweep ------------------------------
+def random_pi_tree(seed: int, *, binary: bool, big: bool = False) -> ExtensiveFormGame:
+    """A random perfect-information tree; ``binary``: 0 or 2 children, one mover per depth."""
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 4))
+    parent, depth = [-1], [0]
+    frontier = [0]
+    max_depth = int(rng.integers(1, 6))
+    while frontier:
+        v = frontier.pop()
+        if depth[v] < max_depth and (depth[v] == 0 or rng.random() < 0.75):
+            for _ in range(2 if binary else int(rng.integers(1, 4))):
+                parent.append(v)
+                depth.append(depth[v] + 1)
+                frontier.append(len(parent) - 1)
+    n = len(parent)
+    player = np.array(depth) % m if binary else rng.integers(0, m, n)
+    pay: Any = rng.integers(0, 3, size=(n, m))
+    if big:
+        pay = pay.astype(object) * 2**62
+    return ExtensiveFormGame.from_arrays(
+        players=[f"P{i}" for i in range(m)], parent=parent, player=player, payoffs=pay
+    )
+
+
+def all_spe_payoffs(game: ExtensiveFormGame) -> list[tuple[Fraction, ...]]:
+    """Payoffs of every pure SPE (one entry per SPE), by plain recursion over the tree."""
+    t = game.tree
+    pay = game.node_payoffs()
+
+    def solve_at(v: int) -> list[tuple[Fraction, ...]]:
+        own = tuple(pay[v].tolist())
+        kids = game.children(v)
+        if not kids:
+            return [own]
+        i = int(t.player[v])
+        below = [solve_at(c) for c in kids]
+        out = []
+        # An SPE: one SPE per child subgame, and an optimal child for the mover.
+        for combo in itertools.product(*below):
+            top = max(x[i] for x in combo)
+            for x in combo:
+                if x[i] == top:
+                    out.append(tuple(a + b for a, b in zip(own, x, strict=True)))
+        return out
+
+    return solve_at(0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_inner_levels_describe_the_level_order(seed: int) -> None:
+    g = random_pi_tree(seed, binary=seed % 2 == 0)
+    t = g.tree
+    order, bounds = g.level_order()
+    where = g.level_positions()
+    assert (where[order] == np.arange(g.n_nodes)).all()
+    nchild = t.child_ptr[1:] - t.child_ptr[:-1]
+    levels = g.inner_levels()
+    assert [lv.depth for lv in levels] == sorted((lv.depth for lv in levels), reverse=True)
+    seen = np.zeros(g.n_nodes, dtype=bool)
+    for lv in levels:
+        assert (lv.start, lv.stop) == (int(bounds[lv.depth]), int(bounds[lv.depth + 1]))
+        assert (lv.child_start, lv.child_stop) == (lv.stop, int(bounds[lv.depth + 2]))
+        assert (order[lv.positions] == lv.nodes).all()
+        assert (nchild[lv.nodes] == lv.n_children).all() and (lv.n_children > 0).all()
+        assert lv.offsets.tolist() == np.concatenate([[0], np.cumsum(lv.n_children)[:-1]]).tolist()
+        assert int(lv.n_children.sum()) == lv.child_stop - lv.child_start
+        for node, off in zip(lv.nodes.tolist(), lv.offsets.tolist(), strict=True):
+            kids = order[lv.child_start + off : lv.child_start + off + nchild[node]]
+            assert kids.tolist() == list(g.children(node))
+        assert (lv.mover == t.player[lv.nodes]).all()
+        assert lv.all_inner == (len(lv.positions) == lv.stop - lv.start)
+        assert lv.branching == (int(lv.n_children[0]) if len(set(lv.n_children)) == 1 else 0)
+        movers = set(lv.mover.tolist())
+        assert lv.single_mover == (movers.pop() if len(movers) == 1 else -1)
+        assert not lv.has_chance
+        seen[lv.nodes] = True
+    assert (seen == (nchild > 0)).all()
+    pay, _ = g.scaled_node_payoffs()
+    assert np.array_equal(g.scaled_level_payoffs(), pay.T[:, order])
+    labels, actions = g.player_infoset_labels()
+    assert labels == tuple(tuple(h.label for h in hs) for hs in g.infosets)
+    assert actions == tuple(tuple(h.actions for h in hs) for hs in g.infosets)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_backward_induction_lists_every_spe_of_binary_trees(seed: int) -> None:
+    # Binary trees with one mover per depth take the sweep's fast lane (int64) or, with
+    # payoffs beyond int64, the object path; ties (payoffs 0..2) give several SPE.
+    g = random_pi_tree(seed, binary=True, big=seed % 5 == 0)
+    sol = solve_extensive(g, method="backward_induction")
+    want = all_spe_payoffs(g)
+    assert sol.complete and sol.exact
+    assert sorted(eq.payoffs for eq in sol.equilibria) == sorted(want)
+    for eq in sol.equilibria:
+        assert isinstance(eq, BehaviorEquilibrium)
+        assert eq.regret == 0 and eq.subgame_perfect is True and eq.is_pure
+
+
+@pytest.mark.parametrize("kind", ["int64", "object", "float"])
+def test_sweep_check_rejects_a_profitable_one_shot_deviation(kind: str) -> None:
+    from equishift.solver.extensive import _sweep, _sweep_data
+
+    g = random_binary_tree(6, seed=3)
+    if kind != "int64":
+        pay = g.scaled_node_payoffs()[0].astype(object if kind == "object" else float)
+        if kind == "object":
+            pay = pay * 2**62
+        parent = np.where(g.tree.parent >= 0, g.tree.parent, -1)
+        g = ExtensiveFormGame.from_arrays(
+            players=["A", "B"], parent=parent, player=g.tree.player, payoffs=pay
+        )
+    sw = _sweep_data(g)
+    assert sw.base.dtype == {"int64": np.int64, "object": object, "float": np.float64}[kind]
+    _, best, _, ok = _sweep(sw, 1e-9)
+    assert ok
+    assert _sweep(sw, 1e-9, best.copy())[3]
+    for lv in sw.levels:  # flip one decision anywhere: some mover then gains by deviating
+        bad = best.copy()
+        bad[lv.positions[0]] = 1 - bad[lv.positions[0]]
+        assert not _sweep(sw, 1e-9, bad)[3]

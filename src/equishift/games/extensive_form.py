@@ -21,7 +21,9 @@ Big trees stay cheap: information sets and outcomes are stored as columns and
 their records (:class:`Infoset`, :class:`Outcome`) are only built when asked
 for; solvers use :meth:`ExtensiveFormGame.infoset_columns`,
 :meth:`ExtensiveFormGame.scaled_node_payoffs` (exact integers with a common
-scale) and :meth:`ExtensiveFormGame.level_order`.
+scale), :meth:`ExtensiveFormGame.level_order` and, for bottom-up sweeps,
+:meth:`ExtensiveFormGame.inner_levels` and
+:meth:`ExtensiveFormGame.scaled_level_payoffs` (computed once per game).
 
 Examples
 --------
@@ -82,6 +84,7 @@ __all__ = [
     "ReducedNormalForm",
     "Terminal",
     "TreeArrays",
+    "TreeLevel",
 ]
 
 TERMINAL = 0
@@ -303,6 +306,58 @@ class InfosetColumns(NamedTuple):
     probs: tuple[tuple[Fraction, ...] | None, ...]
     file_labels: tuple[str, ...]
     file_actions: tuple[tuple[str, ...], ...]
+
+
+class TreeLevel(NamedTuple):
+    """The inner nodes of one depth, as positions in :meth:`ExtensiveFormGame.level_order`.
+
+    In level order the children of the inner nodes of depth ``d``, concatenated
+    in order, are exactly the nodes of depth ``d + 1``: the range
+    ``child_start:child_stop``. Node ``positions[k]`` has ``n_children[k]``
+    children, starting at ``child_start + offsets[k]``.
+
+    Attributes
+    ----------
+    depth
+        The depth (root 0).
+    start, stop
+        Level-order range of all nodes of this depth (terminal nodes included).
+    positions
+        Level-order positions of the inner nodes, ascending.
+    nodes
+        Their node ids (preorder).
+    n_children, offsets
+        Number of children per inner node, and where its children start relative
+        to ``child_start``.
+    child_start, child_stop
+        Level-order range of the children: every node of depth ``depth + 1``.
+    mover
+        The player moving at each inner node, ``-1`` for chance.
+    all_inner
+        Every node of this depth is inner (``positions`` is ``start .. stop - 1``).
+    branching
+        The common number of children of the inner nodes, or ``0`` when they differ.
+    single_mover
+        The player when every inner node is a decision node of that one player,
+        else ``-1``.
+    has_chance
+        Some inner node of this depth is a chance node.
+    """
+
+    depth: int
+    start: int
+    stop: int
+    positions: NDArray[np.int64]
+    nodes: NDArray[np.int64]
+    n_children: NDArray[np.int64]
+    offsets: NDArray[np.int64]
+    child_start: int
+    child_stop: int
+    mover: NDArray[np.int64]
+    all_inner: bool
+    branching: int
+    single_mover: int
+    has_chance: bool
 
 
 class ReducedNormalForm(NamedTuple):
@@ -1501,6 +1556,35 @@ sum to 5/6, expected 1
         result: InfosetColumns = cached
         return result
 
+    def player_infoset_labels(
+        self,
+    ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[tuple[str, ...], ...], ...]]:
+        """The labels of :meth:`infoset_columns` split by player (computed once per game).
+
+        Returns ``(labels, actions)``: ``labels[i]`` are player ``i``'s information-set
+        labels and ``actions[i][k]`` the action labels of their ``k``-th set, in
+        global-id order. Equilibria of one game can share these tuples.
+
+        >>> g = ExtensiveFormGame.build(players=["A", "B"], root=Decision("A", {
+        ...     "x": Terminal((0, 0)), "y": Decision("B", {"u": Terminal((1, 1))})}))
+        >>> g.player_infoset_labels()
+        ((('A:1',), ('B:1',)), ((('x', 'y'),), (('u',),)))
+        """
+        cached = self._cache.get("player_labels")
+        if cached is None:
+            cols = self.infoset_columns()
+            m = self.n_players
+            key = np.where(cols.player < 0, m, cols.player)
+            b = np.searchsorted(key, np.arange(m + 1)).tolist()
+            cached = (
+                tuple(cols.labels[b[i] : b[i + 1]] for i in range(m)),
+                tuple(cols.actions[b[i] : b[i + 1]] for i in range(m)),
+            )
+            self._cache["player_labels"] = cached
+        result: tuple[tuple[tuple[str, ...], ...], tuple[tuple[tuple[str, ...], ...], ...]]
+        result = cached
+        return result
+
     def chance_edge_probabilities(self) -> NDArray[Any]:
         """Chance probability of the edge into each node (object array of ``Fraction``).
 
@@ -1608,6 +1692,115 @@ sum to 5/6, expected 1
             cached = (order, bounds)
             self._cache["level_order"] = cached
         result: tuple[NDArray[np.int64], NDArray[np.int64]] = cached
+        return result
+
+    def level_positions(self) -> NDArray[np.int64]:
+        """Position of each node in :meth:`level_order` (the inverse permutation).
+
+        >>> g = ExtensiveFormGame.build(players=["A"], root=Decision("A", {
+        ...     "x": Decision("A", {"u": Terminal((1,))}), "y": Terminal((0,))}))
+        >>> g.level_order()[0].tolist(), g.level_positions().tolist()
+        ([0, 1, 3, 2], [0, 1, 3, 2])
+        """
+        cached = self._cache.get("level_positions")
+        if cached is None:
+            order = self.level_order()[0]
+            cached = np.empty(order.shape[0], dtype=np.int64)
+            cached[order] = np.arange(order.shape[0], dtype=np.int64)
+            cached.flags.writeable = False
+            self._cache["level_positions"] = cached
+        result: NDArray[np.int64] = cached
+        return result
+
+    def inner_levels(self) -> tuple[TreeLevel, ...]:
+        """The inner nodes depth by depth, deepest first, in level order (see :class:`TreeLevel`).
+
+        Computed once per game: a bottom-up sweep (backward induction) walks these
+        records and touches every level as contiguous slices of the level order.
+
+        >>> g = ExtensiveFormGame.build(players=["A", "B"], root=Decision("A", {
+        ...     "x": Decision("B", {"u": Terminal((1, 0)), "v": Terminal((0, 1))}),
+        ...     "y": Terminal((0, 0))}))
+        >>> [(lv.depth, lv.positions.tolist(), lv.n_children.tolist(), lv.single_mover)
+        ...  for lv in g.inner_levels()]
+        [(1, [1], [2], 1), (0, [0], [2], 0)]
+        >>> lv = g.inner_levels()[0]
+        >>> (lv.child_start, lv.child_stop), lv.all_inner, lv.branching
+        ((3, 5), False, 2)
+        """
+        cached = self._cache.get("inner_levels")
+        if cached is None:
+            cached = self._inner_levels()
+            self._cache["inner_levels"] = cached
+        result: tuple[TreeLevel, ...] = cached
+        return result
+
+    def _inner_levels(self) -> tuple[TreeLevel, ...]:
+        t = self._tree
+        order, bounds = self.level_order()
+        nchild = (t.child_ptr[1:] - t.child_ptr[:-1])[order]
+        out: list[TreeLevel] = []
+        for d in reversed(range(len(bounds) - 2)):
+            lo, hi = int(bounds[d]), int(bounds[d + 1])
+            cnt = nchild[lo:hi]
+            all_inner = bool(cnt.min() > 0)
+            if all_inner:
+                positions = np.arange(lo, hi, dtype=np.int64)
+                counts = cnt.copy()
+            else:
+                rel = np.flatnonzero(cnt)
+                if rel.size == 0:
+                    continue
+                positions = lo + rel
+                counts = cnt[rel]
+            offsets = np.zeros(len(counts), dtype=np.int64)
+            np.cumsum(counts[:-1], out=offsets[1:])
+            nodes = order[positions]
+            mover = t.player[nodes]
+            lo_m, hi_m = int(mover.min()), int(mover.max())
+            c_lo, c_hi = int(counts.min()), int(counts.max())
+            for arr in (positions, nodes, counts, offsets, mover):
+                arr.flags.writeable = False
+            out.append(
+                TreeLevel(
+                    depth=d,
+                    start=lo,
+                    stop=hi,
+                    positions=positions,
+                    nodes=nodes,
+                    n_children=counts,
+                    offsets=offsets,
+                    child_start=hi,
+                    child_stop=int(bounds[d + 2]),
+                    mover=mover,
+                    all_inner=all_inner,
+                    branching=c_lo if c_lo == c_hi else 0,
+                    single_mover=lo_m if lo_m == hi_m and lo_m >= 0 else -1,
+                    has_chance=lo_m < 0,
+                )
+            )
+        return tuple(out)
+
+    def scaled_level_payoffs(self) -> NDArray[Any]:
+        """:meth:`scaled_node_payoffs` per player, in :meth:`level_order`: ``(n_players, n_nodes)``.
+
+        Row ``i`` holds player ``i``'s scaled payoffs contiguously, node
+        ``level_order()[0][k]`` at column ``k``; the scale is the one of
+        :meth:`scaled_node_payoffs`.
+
+        >>> g = ExtensiveFormGame.build(players=["A", "B"], root=Decision("A", {
+        ...     "x": Decision("A", {"u": Terminal((1, "1/2"))}), "y": Terminal((0, 1))}))
+        >>> g.scaled_level_payoffs().tolist(), g.scaled_node_payoffs()[1]
+        ([[0, 0, 0, 2], [0, 0, 2, 1]], 2)
+        """
+        cached = self._cache.get("scaled_level_payoffs")
+        if cached is None:
+            pay = self.scaled_node_payoffs()[0]
+            order = self.level_order()[0]
+            cached = np.take(np.ascontiguousarray(pay.T), order, axis=1)
+            cached.flags.writeable = False
+            self._cache["scaled_level_payoffs"] = cached
+        result: NDArray[Any] = cached
         return result
 
     def reach_chance(self) -> NDArray[Any]:

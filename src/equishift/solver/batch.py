@@ -439,7 +439,7 @@ class _MixedBuffers:
                 "one by one)"
             )
         cells = self.cells[: stop - start]
-        np.copyto(cells, part)
+        np.copyto(cells, part)  # one contiguous conversion, exact
         return cells
 
     def indifference(
@@ -449,12 +449,14 @@ class _MixedBuffers:
         other: tuple[int, int],
         out: NDArray[np.float64],
         valid: NDArray[np.bool_],
+        exact_ints: bool = False,
     ) -> bool:
         """``out = gap(other) / (gap(own) + gap(other))``, NaN where the sum is 0.
 
         ``gap((i, j)) = cells[:, i] - cells[:, j]``; ``valid`` where ``0 < out < 1``.
         Returns False when some denominator is not finite (a NaN or infinite payoff,
-        or an overflow).
+        or an overflow). ``exact_ints``: the cells came from integers (below
+        ``2**50``), whose sums are always finite, so that check is skipped.
         """
         c = cells.shape[0]
         own_gap, den, flag = self.own[:c], self.den[:c], self.flag[:c]
@@ -466,8 +468,9 @@ class _MixedBuffers:
         np.less(out, 1.0, out=flag)
         np.logical_and(valid, flag, out=valid)
         np.equal(den, 0.0, out=flag)
-        np.copyto(out, np.nan, where=flag)
-        return bool(np.isfinite(den).all())
+        if flag.any():
+            np.copyto(out, np.nan, where=flag)
+        return exact_ints or bool(np.isfinite(den).all())
 
 
 def _check_finite(arr: NDArray[Any], name: str, start: int, stop: int) -> None:
@@ -537,6 +540,7 @@ def mixed_equilibrium_2x2(
     q = np.empty(k, dtype=np.float64)
     valid = np.empty(k, dtype=bool)
     buf = _MixedBuffers(min(step, max(k, 1)))
+    ints_a, ints_b = a.dtype.kind in "iu", b.dtype.kind in "iu"  # finite gaps (below 2**50)
     valid_q = np.empty(min(step, max(k, 1)), dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for start in range(0, k, step):
@@ -544,12 +548,12 @@ def mixed_equilibrium_2x2(
             vq, vp = valid_q[: stop - start], valid[start:stop]
             # Row player indifferent: q (a00 - a10) = (1 - q) (a11 - a01); cells 0..3 = 00..11.
             if not buf.indifference(
-                buf.as_float(a, "A", start, stop), (0, 2), (3, 1), q[start:stop], vq
+                buf.as_float(a, "A", start, stop), (0, 2), (3, 1), q[start:stop], vq, ints_a
             ):
                 _check_finite(a, "A", start, stop)
             # Column player indifferent: p (b00 - b01) = (1 - p) (b11 - b10).
             if not buf.indifference(
-                buf.as_float(b, "B", start, stop), (0, 1), (3, 2), p[start:stop], vp
+                buf.as_float(b, "B", start, stop), (0, 1), (3, 2), p[start:stop], vp, ints_b
             ):
                 _check_finite(b, "B", start, stop)
             np.logical_and(vp, vq, out=vp)

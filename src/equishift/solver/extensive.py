@@ -12,7 +12,10 @@ values (regret exactly 0 in rational arithmetic for exact games):
     enumerated, within a budget. Exact games are swept in integers: payoffs
     scaled by the lcm of their denominators, and by the lcm of the chance
     denominators at each level with chance nodes (``int64`` when a bound fits,
-    Python ints otherwise), so comparisons and ties are exact.
+    Python ints otherwise), so comparisons and ties are exact. The level
+    structure and the payoffs in level order (one contiguous row per player)
+    are computed once per game and cached on it; binary levels with one mover
+    take a fast lane of in-place ``int64`` operations.
 ``normal_form``
     All Nash equilibria through the reduced normal form (solved by
     :func:`equishift.solver.api.solve`), converted to realization-equivalent
@@ -72,7 +75,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..games.errors import GameError, SolverError
-from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, gc_paused
+from ..games.extensive_form import CHANCE, TERMINAL, ExtensiveFormGame, TreeLevel, gc_paused
 from ..games.numbers import Number
 from .solution import BehaviorEquilibrium, Equilibrium, Solution
 from .verify import DEFAULT_TOL
@@ -208,63 +211,6 @@ def _solve_extensive(
 # Numeric helpers for perfect-information sweeps
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Level:
-    """Inner nodes of one depth, in level order (see ``ExtensiveFormGame.level_order``)."""
-
-    pos: NDArray[np.int64] | slice  # level-order positions of the inner nodes
-    nodes: NDArray[np.int64]  # their node ids
-    kids: slice  # level-order range of their children (the whole next depth)
-    starts: NDArray[np.int64]  # segment start of each node in kids
-    counts: NDArray[np.int64]
-    mover: NDArray[np.int64]  # player per node (-1 chance)
-    mover_rep: NDArray[np.int64]  # mover per kid (0 for chance, a placeholder)
-    single: int  # the player when all nodes are decisions of one player, else -1
-    uniform: int  # the common number of children, or 0
-    decision: NDArray[np.bool_]  # node is a player's
-    has_chance: bool
-
-
-def _levels(game: ExtensiveFormGame) -> tuple[NDArray[np.int64], list[_Level]]:
-    """The level order, and the inner nodes of each depth, deepest first."""
-    t = game.tree
-    perm, bounds = game.level_order()
-    nchild = (t.child_ptr[1:] - t.child_ptr[:-1])[perm]
-    out: list[_Level] = []
-    for d in reversed(range(len(bounds) - 2)):
-        lo, hi = int(bounds[d]), int(bounds[d + 1])
-        cnt = nchild[lo:hi]
-        rel = np.flatnonzero(cnt)
-        if rel.size == 0:
-            continue
-        pos: Any = lo + rel if rel.size < hi - lo else slice(lo, hi)
-        counts = cnt[rel]
-        starts = np.zeros(len(rel), dtype=np.int64)
-        np.cumsum(counts[:-1], out=starts[1:])
-        nodes = perm[lo + rel]
-        mover = t.player[nodes]
-        dec = mover >= 0
-        lo_m, hi_m = int(mover.min()), int(mover.max())
-        single = lo_m if lo_m == hi_m and lo_m >= 0 else -1
-        uniform = int(counts[0]) if int(counts.min()) == int(counts.max()) else 0
-        out.append(
-            _Level(
-                pos,
-                nodes,
-                slice(hi, int(bounds[d + 2])),
-                starts,
-                counts,
-                mover,
-                np.repeat(np.maximum(mover, 0), counts) if single < 0 else np.zeros(0, np.int64),
-                single,
-                uniform,
-                dec,
-                lo_m < 0,
-            )
-        )
-    return perm, out
-
-
-@dataclass(frozen=True)
 class _Sweep:
     """What a bottom-up sweep of a perfect-information tree needs (in level order).
 
@@ -273,12 +219,16 @@ class _Sweep:
     denominators) at every level holding a chance node, so chance averages stay
     integral; ``scale`` is the final divisor. ``int64`` when a bound on every
     value fits, else Python ints in object arrays. Float games use float64.
+    Values are stored per player, ``(n_players, n_nodes)``: one contiguous row
+    each, so a level's arithmetic runs over contiguous or evenly strided slices.
+    The level structure and the payoffs in level order are cached on the game
+    (:meth:`~equishift.games.extensive_form.ExtensiveFormGame.inner_levels`,
+    :meth:`~equishift.games.extensive_form.ExtensiveFormGame.scaled_level_payoffs`).
     """
 
     perm: NDArray[np.int64]  # level order: perm[k] is the node at position k
-    levels: list[_Level]
-    base: NDArray[Any]  # payoffs per node at the payoff scale, in level order
-    base_nodes: NDArray[Any]  # the same, indexed by node
+    levels: tuple[TreeLevel, ...]  # inner nodes per depth, deepest first
+    base: NDArray[Any]  # payoffs (n_players, n_nodes) at the payoff scale, in level order
     pay_scale: int
     scale: int  # divisor of the final values
     mult: int  # factor applied at chance levels
@@ -287,42 +237,41 @@ class _Sweep:
 
 
 def _sweep_data(game: ExtensiveFormGame) -> _Sweep:
-    perm, levels = _levels(game)
-    t = game.tree
-    pay, pay_scale = game.scaled_node_payoffs()
+    levels = game.inner_levels()
+    perm, bounds = game.level_order()
+    pay_lv = game.scaled_level_payoffs()
+    pay_scale = game.scaled_node_payoffs()[1]
     exact = game.is_exact
     n = game.n_nodes
     chance_kids = np.zeros(0, dtype=np.int64)
-    if bool(np.any(t.kind == CHANCE)):
+    if any(lv.has_chance for lv in levels):
+        t = game.tree
         chance_kids = np.flatnonzero((t.kind[np.maximum(t.parent, 0)] == CHANCE) & (t.parent >= 0))
-    inv: NDArray[np.int64] | None = None
-    if chance_kids.size:
-        inv = np.empty(n, dtype=np.int64)
-        inv[perm] = np.arange(n, dtype=np.int64)
+    at = game.level_positions()[chance_kids] if chance_kids.size else None
     if not exact:
-        wedge = np.zeros(n if inv is not None else 0, dtype=np.float64)
-        if inv is not None:
+        wedge = np.zeros(n if at is not None else 0, dtype=np.float64)
+        if at is not None:
             probs = game.chance_edge_probabilities()
-            wedge[inv[chance_kids]] = [float(p) for p in probs[chance_kids].tolist()]
-        pay_f = np.asarray(pay, dtype=np.float64)
-        return _Sweep(perm, levels, np.take(pay_f, perm, axis=0), pay_f, 1, 1, 1, wedge, False)
+            wedge[at] = [float(p) for p in probs[chance_kids].tolist()]
+        pay_f = np.asarray(pay_lv, dtype=np.float64)
+        return _Sweep(perm, levels, pay_f, 1, 1, 1, wedge, False)
     mult = 1
     probs_l: list[Fraction] = []
-    if chance_kids.size:
+    if at is not None:
         probs_l = game.chance_edge_probabilities()[chance_kids].tolist()
         for d in {p.denominator for p in probs_l}:
             mult = mult * d // math.gcd(mult, d)
     n_chance_levels = sum(lv.has_chance for lv in levels)
     scale = pay_scale * mult**n_chance_levels
-    big = max(abs(int(pay.max())), abs(int(pay.min()))) if pay.size else 0
-    bound = (big + 1) * (int(t.depth.max()) + 1) * mult ** (n_chance_levels + 1)
+    outs = game.scaled_outcome_payoffs()[0]  # every nonzero node payoff is an outcome's
+    big = max(abs(int(outs.max())), abs(int(outs.min()))) if outs.size else 0
+    bound = (big + 1) * (len(bounds) - 1) * mult ** (n_chance_levels + 1)
     dtype: Any = np.int64 if bound < 2**62 else object
-    base = pay.astype(dtype, copy=False)
-    wedge = np.zeros(n if inv is not None else 0, dtype=dtype)
-    if inv is not None:
-        wedge[inv[chance_kids]] = [p.numerator * (mult // p.denominator) for p in probs_l]
-    base_lv = np.take(base, perm, axis=0)
-    return _Sweep(perm, levels, base_lv, base, pay_scale, scale, mult, wedge, True)
+    base = pay_lv.astype(dtype, copy=False)
+    wedge = np.zeros(n if at is not None else 0, dtype=dtype)
+    if at is not None:
+        wedge[at] = [p.numerator * (mult // p.denominator) for p in probs_l]
+    return _Sweep(perm, levels, base, pay_scale, scale, mult, wedge, True)
 
 
 def _to_number(x: Any, scale: int, exact: bool) -> Number:
@@ -331,141 +280,254 @@ def _to_number(x: Any, scale: int, exact: bool) -> Number:
     return Fraction(int(x), scale)
 
 
+def _inner(lv: TreeLevel) -> NDArray[np.int64] | slice:
+    """The level-order positions of a level's inner nodes, as a slice when contiguous."""
+    return slice(lv.start, lv.stop) if lv.all_inner else lv.positions
+
+
 def _sweep(
     sw: _Sweep, tol: float, choice: NDArray[np.int64] | None = None
 ) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.bool_], bool]:
-    """One bottom-up pass over a perfect-information tree.
+    """One bottom-up pass over a perfect-information tree (everything in level order).
 
-    Without ``choice``: backward induction; returns the values (at ``sw.scale``,
-    in level order), the first optimal action per decision node, where the
-    mover is indifferent, and the one-shot-deviation check of that profile.
-    With ``choice`` (an action per node): the values of that pure profile, and
-    whether no decision node has a profitable one-shot deviation (exactly, or
-    beyond ``tol`` for floats).
+    Without ``choice``: backward induction; returns the values
+    ``(n_players, n_nodes)`` at ``sw.scale``, the first optimal action per
+    decision node (-1 elsewhere), where the mover is indifferent, and the
+    one-shot-deviation check of that profile. With ``choice`` (an action per
+    position): the values of that pure profile, and whether no decision node
+    has a profitable one-shot deviation (exactly, or beyond ``tol`` for floats).
     """
     val = sw.base.copy()
-    n = val.shape[0]
+    n = val.shape[1]
     best = np.full(n, -1, dtype=np.int64) if choice is None else choice
     tie = np.zeros(n, dtype=bool)
     ok = True
+    scratch: list[NDArray[np.int64]] = []
     for lv in sw.levels:
-        if 0 < lv.uniform <= 16:
+        if lv.branching == 2 and lv.single_mover >= 0 and val.dtype == np.int64:
+            if not scratch:
+                width = max(len(x.positions) for x in sw.levels)
+                scratch = [np.empty(width, dtype=np.int64) for _ in range(3)]
+            ok = _binary_level(lv, val, best, tie, choice, scratch) and ok
+        elif 0 < lv.branching <= 16:
             ok = _uniform_level(sw, lv, val, best, tie, choice, tol) and ok
-            continue
-        kv = val[lv.kids]
-        cv: NDArray[Any] | None = None
-        if lv.has_chance:
-            cv = np.add.reduceat(sw.wedge[lv.kids][:, None] * kv, lv.starts, axis=0)
-            if sw.mult != 1:
-                val *= sw.mult
-                kv = val[lv.kids]
-        k = kv.shape[0]
-        mv = kv[:, lv.single] if lv.single >= 0 else kv[np.arange(k), lv.mover_rep]
-        seg_max = np.maximum.reduceat(mv, lv.starts)
-        dec = lv.decision
-        if choice is None:
-            rep_max = np.repeat(seg_max, lv.counts)
-            is_opt = (mv == rep_max) if sw.exact else (mv >= rep_max - tol)
-            first = np.minimum.reduceat(np.where(is_opt, np.arange(k), k), lv.starts)
-            pick = np.minimum(first, k - 1)
-            n_opt = np.add.reduceat(is_opt, lv.starts, dtype=np.int64)
-            if lv.single >= 0:
-                best[lv.nodes] = pick - lv.starts
-                tie[lv.nodes] = n_opt > 1
-            else:
-                best[lv.nodes[dec]] = (pick - lv.starts)[dec]
-                tie[lv.nodes[dec]] = n_opt[dec] > 1
         else:
-            pick = lv.starts + np.maximum(choice[lv.nodes], 0)
-        gap = seg_max - mv[pick]  # one-shot deviation gain of the mover
-        if lv.single < 0:
-            gap = gap[dec]
-        if sw.exact:
-            ok = ok and not bool(np.any(gap != 0))
-        else:
-            ok = ok and not bool(np.any(gap.astype(np.float64) > tol))
-        chosen = np.take(kv, pick, axis=0)
-        if cv is not None:
-            chosen = np.where(dec[:, None], chosen, cv)
-        if isinstance(lv.pos, slice):
-            val[lv.pos] += chosen
-        else:
-            val[lv.pos] = np.take(val, lv.pos, axis=0) + chosen
+            ok = _segmented_level(sw, lv, val, best, tie, choice, tol) and ok
     return val, best, tie, ok
 
 
-def _uniform_level(
+def _binary_level(
+    lv: TreeLevel,
+    val: NDArray[np.int64],
+    best: NDArray[np.int64],
+    tie: NDArray[np.bool_],
+    choice: NDArray[np.int64] | None,
+    scratch: list[NDArray[np.int64]],
+) -> bool:
+    """The fast lane of :func:`_uniform_level`: two children, one mover, exact ``int64``.
+
+    Every step writes into preallocated buffers (or straight into ``val``,
+    ``best`` and ``tie`` when the level's inner nodes are contiguous), and the
+    chosen child's values are selected by arithmetic, ``c0 + pick * (c1 - c0)``,
+    exact in ``int64`` because :func:`_sweep_data` bounds every value below
+    ``2**62``.
+    """
+    k = len(lv.positions)
+    top, diff = scratch[0][:k], scratch[1][:k]
+    kv = val[:, lv.child_start : lv.child_stop]
+    s = lv.single_mover
+    first, second = kv[s, 0::2], kv[s, 1::2]
+    pos = _inner(lv)
+    pick: NDArray[np.int64]
+    if choice is not None:
+        pick = choice[pos]
+    elif lv.all_inner:
+        pick = best[pos]  # a view: written in place
+        np.greater(second, first, out=pick)  # the first optimal action is 1 iff 0 is not
+        np.equal(first, second, out=tie[pos])
+    else:
+        pick = scratch[2][:k]
+        np.greater(second, first, out=pick)
+        best[pos] = pick
+        tie[pos] = first == second
+    np.maximum(first, second, out=top)
+    ok = True
+    for p in range(kv.shape[0]):
+        c0, c1 = kv[p, 0::2], kv[p, 1::2]
+        np.subtract(c1, c0, out=diff)
+        np.multiply(diff, pick, out=diff)
+        np.add(diff, c0, out=diff)  # the chosen child's value
+        if p == s:
+            ok = bool(np.array_equal(top, diff))  # no profitable one-shot deviation
+        if isinstance(pos, slice):
+            row = val[p, pos]
+            np.add(row, diff, out=row)
+        else:
+            val[p, pos] += diff
+    return ok
+
+
+def _deviation_ok(
+    sw: _Sweep, seg_max: NDArray[Any], mine: NDArray[Any], tol: float, dec: NDArray[np.bool_] | None
+) -> bool:
+    """No mover gains from a one-shot deviation: ``mine`` attains ``seg_max`` (within ``tol``)."""
+    if dec is not None:
+        seg_max, mine = seg_max[dec], mine[dec]
+    if sw.exact:
+        return bool(np.array_equal(seg_max, mine))
+    return not bool(np.any((seg_max - mine) > tol))
+
+
+def _segmented_level(
     sw: _Sweep,
-    lv: _Level,
+    lv: TreeLevel,
     val: NDArray[Any],
     best: NDArray[np.int64],
     tie: NDArray[np.bool_],
     choice: NDArray[np.int64] | None,
     tol: float,
 ) -> bool:
-    """A level of :func:`_sweep` where every node has ``lv.uniform`` children.
-
-    The ``j``-th children of all nodes form the strided view ``kids[j::b]``, so
-    every step is an elementwise operation over ``b`` views (no segmented
-    reductions, no gathers).
-    """
-    b = lv.uniform
-    m = val.shape[1]
-    kv = val[lv.kids]
-    cv: list[NDArray[Any]] | None = None
+    """A level of :func:`_sweep` with any numbers of children (segmented reductions)."""
+    kids = slice(lv.child_start, lv.child_stop)
+    pos = _inner(lv)
+    starts, counts = lv.offsets, lv.n_children
+    cv: NDArray[Any] | None = None
     if lv.has_chance:
-        w = [sw.wedge[lv.kids][j::b] for j in range(b)]
-        cv = [sum((w[j] * kv[j::b, p] for j in range(1, b)), w[0] * kv[0::b, p]) for p in range(m)]
+        cv = np.add.reduceat(sw.wedge[kids][None, :] * val[:, kids], starts, axis=1)
         if sw.mult != 1:
             val *= sw.mult
-            kv = val[lv.kids]
-    cols = [[kv[j::b, p] for j in range(b)] for p in range(m)]  # 1-D strided views
-    who = np.maximum(lv.mover, 0)
-    if lv.single >= 0:
-        movers = cols[lv.single]
+    kv = val[:, kids]
+    k = kv.shape[1]
+    single = lv.single_mover
+    dec = None if single >= 0 else lv.mover >= 0
+    mv = kv[single] if single >= 0 else kv[np.repeat(np.maximum(lv.mover, 0), counts), np.arange(k)]
+    seg_max = np.maximum.reduceat(mv, starts)
+    if choice is None:
+        rep_max = np.repeat(seg_max, counts)
+        is_opt = (mv == rep_max) if sw.exact else (mv >= rep_max - tol)
+        first = np.minimum.reduceat(np.where(is_opt, np.arange(k), k), starts)
+        pick = np.minimum(first, k - 1)
+        many = np.add.reduceat(is_opt, starts, dtype=np.int64) > 1
+        if dec is None:
+            best[pos] = pick - starts
+            tie[pos] = many
+        else:
+            at = lv.positions[dec]
+            best[at] = (pick - starts)[dec]
+            tie[at] = many[dec]
     else:
-        rows = np.arange(len(who))
-        movers = [kv[j::b][rows, who] for j in range(b)]
+        pick = starts + np.maximum(choice[pos], 0)
+    ok = _deviation_ok(sw, seg_max, mv[pick], tol, dec)
+    chosen = np.take(kv, pick, axis=1)
+    if cv is not None:
+        assert dec is not None
+        chosen = np.where(dec[None, :], chosen, cv)
+    if isinstance(pos, slice):
+        val[:, pos] += chosen
+    else:
+        val[:, pos] = val[:, pos] + chosen
+    return ok
+
+
+def _uniform_level(
+    sw: _Sweep,
+    lv: TreeLevel,
+    val: NDArray[Any],
+    best: NDArray[np.int64],
+    tie: NDArray[np.bool_],
+    choice: NDArray[np.int64] | None,
+    tol: float,
+) -> bool:
+    """A level of :func:`_sweep` where every node has ``lv.branching`` children.
+
+    The ``j``-th children of all nodes form the strided view ``kids[j::b]`` of
+    each player's row, so every step is an elementwise operation over ``b``
+    views (no segmented reductions, no gathers).
+    """
+    b = lv.branching
+    m = val.shape[0]
+    kids = slice(lv.child_start, lv.child_stop)
+    pos = _inner(lv)
+    cv: list[NDArray[Any]] | None = None
+    if lv.has_chance:
+        w = sw.wedge[kids]
+        ws = [w[j::b] for j in range(b)]
+        cv = [
+            sum((ws[j] * val[p, kids][j::b] for j in range(1, b)), ws[0] * val[p, kids][0::b])
+            for p in range(m)
+        ]
+        if sw.mult != 1:
+            val *= sw.mult
+    kv = val[:, kids]
+    cols = [[kv[p, j::b] for j in range(b)] for p in range(m)]  # 1-D strided views
+    single = lv.single_mover
+    dec: NDArray[np.bool_] | None = None
+    if single >= 0:
+        movers = cols[single]
+    else:
+        dec = lv.mover >= 0
+        who, rows = np.maximum(lv.mover, 0), np.arange(len(lv.mover))
+        movers = [kv[:, j::b][who, rows] for j in range(b)]
     seg_max = movers[0]
     for mv in movers[1:]:
         seg_max = np.maximum(seg_max, mv)
-    dec = lv.decision
+    # took[j]: the mover takes action j + 1 (j < b - 1); action 0 where none is set.
+    took: list[NDArray[np.bool_]]
     if choice is None:
-        opts = [(mv == seg_max) if sw.exact else (mv >= seg_max - tol) for mv in movers]
-        pick = np.full(len(seg_max), b - 1, dtype=np.int64)
-        for j in reversed(range(b - 1)):
-            pick = np.where(opts[j], j, pick)
-        n_opt = np.zeros(len(seg_max), dtype=np.int64)
-        for o in opts:
-            n_opt += o
-        if lv.single >= 0:
-            best[lv.nodes] = pick
-            tie[lv.nodes] = n_opt > 1
+        pick: NDArray[Any]
+        if b == 1:
+            pick, many, took = np.zeros(len(seg_max), dtype=np.int8), np.zeros(0, bool), []
+        elif b == 2:
+            # The first optimal action is 1 exactly when action 0 is not optimal.
+            pick = movers[1] > movers[0] if sw.exact else movers[0] < seg_max - tol
+            many = movers[0] == movers[1] if sw.exact else movers[1] >= seg_max - tol
+            if not sw.exact:
+                many &= ~pick
+            took = [pick]
         else:
-            best[lv.nodes[dec]] = pick[dec]
-            tie[lv.nodes[dec]] = n_opt[dec] > 1
+            low = seg_max if sw.exact else seg_max - tol
+            opts = [mv >= low for mv in movers]
+            pick = np.full(len(seg_max), b - 1, dtype=np.int8)
+            count = np.zeros(len(seg_max), dtype=np.int8)
+            for j in reversed(range(b - 1)):
+                np.copyto(pick, np.int8(j), where=opts[j])
+            for o in opts:
+                count += o
+            many = count > 1
+            took = [pick == j for j in range(1, b)]
+        if dec is None:
+            best[pos] = pick
+            tie[pos] = many if b > 1 else False
+        else:
+            at = lv.positions[dec]
+            best[at] = pick[dec]
+            tie[at] = many[dec] if b > 1 else False
     else:
-        pick = np.maximum(choice[lv.nodes], 0)
-    here = [pick == j for j in range(b - 1)]
+        taken = choice[pos]
+        took = [taken == j for j in range(1, b)]
+    arith = val.dtype == np.int64  # exact select by arithmetic (no overflow: see _sweep_data)
 
     def select(views: list[NDArray[Any]]) -> NDArray[Any]:
-        out = views[b - 1]
-        for j in reversed(range(b - 1)):
-            out = np.where(here[j], views[j], out)
+        out = views[0]
+        for j in range(1, b):
+            if arith:
+                out = out + took[j - 1] * (views[j] - out)
+            else:
+                out = np.where(took[j - 1], views[j], out)
         return out
 
     chosen = [select(c) for c in cols]
-    mine = chosen[lv.single] if lv.single >= 0 else select(movers)
-    gap = seg_max - mine  # one-shot deviation gain of the mover
-    if lv.single < 0:
-        gap = gap[dec]
-    ok = not bool(np.any(gap != 0)) if sw.exact else not bool(np.any(gap.astype(float) > tol))
+    mine = chosen[single] if single >= 0 else select(movers)
+    ok = _deviation_ok(sw, seg_max, mine, tol, dec)
     for p in range(m):
-        add = chosen[p] if cv is None else np.where(dec, chosen[p], cv[p])
-        if isinstance(lv.pos, slice):
-            val[lv.pos, p] += add
+        add = chosen[p]
+        if cv is not None:
+            assert dec is not None
+            add = np.where(dec, add, cv[p])
+        if isinstance(pos, slice):
+            val[p, pos] += add
         else:
-            val[lv.pos, p] = val[lv.pos, p] + add
+            val[p, pos] = val[p, pos] + add
     return ok
 
 
@@ -475,13 +537,15 @@ def _float_regrets(
     """Each player's regret of a pure profile (float games): best reply minus payoff."""
     out: list[float] = []
     for i in range(n_players):
-        val = sw.base[:, i].copy()
+        val = sw.base[i].copy()
         for lv in sw.levels:
-            kv = val[lv.kids]
-            own = kv[lv.starts + np.maximum(choice[lv.nodes], 0)]
-            cv = np.add.reduceat(sw.wedge[lv.kids] * kv, lv.starts) if lv.has_chance else own
-            best = np.maximum.reduceat(kv, lv.starts)
-            val[lv.pos] += np.where(lv.mover == i, best, np.where(lv.decision, own, cv))
+            kids = slice(lv.child_start, lv.child_stop)
+            pos = _inner(lv)
+            kv = val[kids]
+            own = kv[lv.offsets + np.maximum(choice[pos], 0)]
+            cv = np.add.reduceat(sw.wedge[kids] * kv, lv.offsets) if lv.has_chance else own
+            top = np.maximum.reduceat(kv, lv.offsets)
+            val[pos] += np.where(lv.mover == i, top, np.where(lv.mover >= 0, own, cv))
         out.append(max(float(val[0] - root_val[i]), 0.0))
     return out
 
@@ -687,7 +751,7 @@ def _verified(game: ExtensiveFormGame, beh: Behavior, tol: float) -> BehaviorEqu
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class _BIResult:
-    choices: list[NDArray[np.int64]]
+    choices: list[NDArray[np.int64]]  # an action per level-order position (-1 where none)
     truncated: bool
     timed_out: bool
     first_values: NDArray[Any] | None  # values of choices[0] when its check passed in the sweep
@@ -700,30 +764,37 @@ def _backward_choices(
     budget: int,
     deadline: float,
 ) -> _BIResult:
-    """Every pure SPE (up to ``budget``) as arrays of chosen action per node (-1 elsewhere).
+    """Every pure SPE (up to ``budget``) as arrays of the action chosen per level-order
+    position (-1 where no player moves).
 
     One vectorised sweep gives the first equilibrium (first optimal action
     everywhere) and the nodes with ties; combinations are enumerated only in
     the part of the tree above some tie.
     """
     t = game.tree
-    val_lv, canonical, tie, ok = _sweep(sw, tol)
-    if not tie.any():
-        return _BIResult([canonical], False, False, val_lv if ok else None)
+    val_lv, canonical_lv, tie_lv, sweep_ok = _sweep(sw, tol)
+    first_values = val_lv if sweep_ok else None
+    if not tie_lv.any():
+        return _BIResult([canonical_lv], False, False, first_values)
     if budget == 1:
         # A tie anywhere gives a second SPE (take the other optimal action there and
         # redo backward induction above it): the list is truncated, no need to look.
-        return _BIResult([canonical], True, False, val_lv if ok else None)
+        return _BIResult([canonical_lv], True, False, first_values)
 
     # Nodes with a tie somewhere in their subtree: enumerate combinations there.
     exact = sw.exact
-    val = np.empty_like(val_lv)
-    val[sw.perm] = val_lv
-    region_lv = tie[sw.perm]
+    perm = sw.perm
+    val = np.empty((val_lv.shape[1], val_lv.shape[0]), dtype=val_lv.dtype)
+    val[perm] = val_lv.T
+    canonical = np.empty_like(canonical_lv)
+    canonical[perm] = canonical_lv
+    region_lv = tie_lv.copy()
     for lv in sw.levels:
-        region_lv[lv.pos] |= np.logical_or.reduceat(region_lv[lv.kids], lv.starts)
+        below = np.logical_or.reduceat(region_lv[lv.child_start : lv.child_stop], lv.offsets)
+        region_lv[lv.positions] |= below
     region = np.zeros(len(region_lv), dtype=bool)
-    region[sw.perm] = region_lv
+    region[perm] = region_lv
+    base_nodes = game.scaled_node_payoffs()[0]
     kind = t.kind
     entries: dict[int, list[tuple[tuple[Any, ...], Any]]] = {}
     truncated = False
@@ -748,7 +819,7 @@ def _backward_choices(
             break
         node_kids = game.children(v)
         lists = [child_entries(c) for c in node_kids]
-        own = tuple(x * own_mult for x in sw.base_nodes[v].tolist())
+        own = tuple(x * own_mult for x in base_nodes[v].tolist())
         out: list[tuple[tuple[Any, ...], Any]] = [(row(v), None)]
         if kind[v] == CHANCE:
             ps = [edge_probs[c] if exact else float(edge_probs[c]) for c in node_kids]
@@ -802,7 +873,7 @@ def _backward_choices(
         for c in node_kids:
             entries.pop(c, None)
     if timed_out:
-        return _BIResult([canonical], True, True, val_lv if ok else None)
+        return _BIResult([canonical_lv], True, True, first_values)
     results: list[NDArray[np.int64]] = []
     for _, rec in child_entries(0):
         choice = canonical.copy()
@@ -815,8 +886,8 @@ def _backward_choices(
             if j >= 0:
                 choice[node] = j
             stack.extend(recs)
-        results.append(choice)
-    return _BIResult(results, truncated, False, val_lv if ok else None)
+        results.append(choice[perm])
+    return _BIResult(results, truncated, False, first_values)
 
 
 class _PureProfiles:
@@ -824,30 +895,35 @@ class _PureProfiles:
 
     Works on the game's information-set columns: no per-set records are built,
     one-hot probability rows are shared, and labels are shared between profiles.
+    Profiles are read in level order (an action per level-order position).
     """
 
     def __init__(self, game: ExtensiveFormGame) -> None:
         cols = game.infoset_columns()
         m = game.n_players
-        b = np.searchsorted(np.where(cols.player < 0, m, cols.player), np.arange(m + 2)).tolist()
+        self.labels, self.actions = game.player_infoset_labels()
+        b = np.cumsum([0, *(len(x) for x in self.labels)]).tolist()
         self.bounds = b
-        self.first = cols.first_node[: b[m]]
-        self.nact = cols.n_actions[: b[m]]
-        self.kmax = int(self.nact.max()) + 1 if self.nact.size else 1
-        self.labels = tuple(cols.labels[b[i] : b[i + 1]] for i in range(m))
-        self.actions = tuple(cols.actions[b[i] : b[i + 1]] for i in range(m))
+        self.first = game.level_positions()[cols.first_node[: b[m]]]
+        nact = cols.n_actions[: b[m]]
+        self.kmax = int(nact.max()) + 1 if nact.size else 1
+        self.base_code = nact * self.kmax  # code of action a at set h: base_code[h] + a
         self.players = game.players
-        self.chance = tuple(p for p in cols.probs[b[m] :] if p is not None)
 
     def _onehot(self, k: int, a: int) -> tuple[Fraction, ...]:
         return tuple(_ONE if y == a else _ZERO for y in range(k))
 
     def rows(self, choice: NDArray[np.int64]) -> tuple[tuple[tuple[Fraction, ...], ...], ...]:
         """Per player, the one-hot rows of their information sets."""
-        acts = choice[self.first]
-        code = self.nact * self.kmax + acts
-        if self.kmax * self.kmax <= 4 * code.size + 1024:
-            table = np.empty(self.kmax * self.kmax, dtype=object)
+        code = self.base_code + choice[self.first]
+        size = self.kmax * self.kmax
+        if size <= 256:  # every (number of actions, action) pair: a small table
+            table = np.empty(size, dtype=object)
+            for c in range(size):
+                k, a = divmod(c, self.kmax)
+                table[c] = self._onehot(k, a) if a < k else None
+        elif size <= 4 * code.size + 1024:
+            table = np.empty(size, dtype=object)
             for c in np.flatnonzero(np.bincount(code, minlength=table.size)).tolist():
                 table[c] = self._onehot(*divmod(c, self.kmax))
         else:
@@ -881,7 +957,9 @@ def _pi_equilibrium(
     profiles: _PureProfiles,
     checked: NDArray[Any] | None = None,
 ) -> BehaviorEquilibrium | None:
-    """Verify a pure profile of a perfect-information tree and wrap it; None if it fails.
+    """Verify a pure profile (in level order) of a perfect-information tree and wrap it.
+
+    Returns None if it fails.
 
     The check is the one-shot-deviation test at every decision node, in one
     vectorised sweep: in a finite perfect-information tree no profitable
@@ -895,12 +973,13 @@ def _pi_equilibrium(
         val, _, _, ok = _sweep(sw, tol, choice)
         if not ok:
             return None
-    payoffs = [_to_number(x, sw.scale, sw.exact) for x in val[0].tolist()]
+    root = val[:, 0]  # the root is position 0 of the level order
+    payoffs = [_to_number(x, sw.scale, sw.exact) for x in root.tolist()]
     reg: Number
     if sw.exact:
         reg = _ZERO
     else:
-        reg = max(_float_regrets(sw, choice, game.n_players, val[0] / sw.scale), default=0.0)
+        reg = max(_float_regrets(sw, choice, game.n_players, root / sw.scale), default=0.0)
         if reg > tol:
             return None
     return profiles.equilibrium(choice, payoffs, reg)
