@@ -959,10 +959,14 @@ def _finding(ev_parts: dict[str, Any]) -> str:
 
 
 # -- evaluate ---------------------------------------------------------------------------------
-def evaluate(recommendation: Recommendation, games: Mapping[str, Any]) -> Evaluation:
+def evaluate(
+    recommendation: Recommendation, games: Mapping[str, Any], *, detail: bool = True
+) -> Evaluation:
     """Evaluate ``recommendation`` on ``games`` (a mapping: game name → game value).
 
-    The transforms apply to ``games[recommendation.targets[0]]``.
+    The transforms apply to ``games[recommendation.targets[0]]``. With ``detail=False`` only
+    what the verdict needs is computed: the shift and the thresholds are left empty and the
+    finding is the verdict's reason (robustness analysis evaluates thousands of samples).
 
     Raises
     ------
@@ -981,14 +985,14 @@ def evaluate(recommendation: Recommendation, games: Mapping[str, Any]) -> Evalua
     before, after = _solve(baseline), _solve(reformed)
     profile = getattr(rec.criterion, "profile", None)
     shift = None
-    if before is not None and after is not None:
+    if detail and before is not None and after is not None:
         if profile is not None and isinstance(baseline, LinkedGame):
             # The linked stage plays every issue at once: "C" in each issue is "C+C".
             profile = tuple("+".join([s] * len(baseline.games)) for s in profile)
         shift = compare(
             before, after, target=None if profile is None else _fit(after.game, profile)
         )
-    thresholds = _thresholds(rec, baseline, reformed)
+    thresholds = _thresholds(rec, baseline, reformed) if detail else ()
     ab = _assess(rec.criterion, baseline, before)
     aa = _assess(rec.criterion, reformed, after)
     if isinstance(rec.criterion, ProbabilityFalls | WelfareRises):
@@ -1004,17 +1008,21 @@ def evaluate(recommendation: Recommendation, games: Mapping[str, Any]) -> Evalua
     for sol in (before, after):
         if sol is not None and not sol.complete:
             notes.append(f"{sol.method}: the solution may be incomplete")
-    finding = _finding(
-        {
-            "rec": rec,
-            "shift": shift,
-            "before": before,
-            "after": after,
-            "thresholds": thresholds,
-            "verdict": verdict,
-            "assessment_before": ab,
-            "assessment_after": aa,
-        }
+    finding = (
+        verdict.reason
+        if not detail
+        else _finding(
+            {
+                "rec": rec,
+                "shift": shift,
+                "before": before,
+                "after": after,
+                "thresholds": thresholds,
+                "verdict": verdict,
+                "assessment_before": ab,
+                "assessment_after": aa,
+            }
+        )
     )
     return Evaluation(
         recommendation=rec,

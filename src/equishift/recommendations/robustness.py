@@ -26,13 +26,17 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..games.errors import EquishiftError
 from ..games.formats.scenario import Scenario
@@ -41,11 +45,16 @@ from ..games.parameters import Parameter
 from .evaluate import FAILS, UNDETERMINED, WORKS, evaluate, scenario_recommendations
 from .recommendation import Recommendation
 
+if TYPE_CHECKING:
+    from .vectorised import Columns
+
 __all__ = [
+    "SCHEDULERS",
     "Flip",
     "Robustness",
     "ScenarioBuilder",
     "Sensitivity",
+    "brief_robustness",
     "robustness",
     "verdicts",
     "wilson_interval",
@@ -119,6 +128,30 @@ class ScenarioBuilder:
 
         return parse_scenario(self.text, path=self.path, values=values)
 
+    def columns(self, values: Mapping[str, Any] | None = None, size: int | None = None) -> Columns:
+        """Float columns of every parameter for vectorised verdicts (defaults broadcast).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> c = ScenarioBuilder("dual-freeze").columns({"delta": np.array([0.5, 0.9])})
+        >>> c.size, c["delta"].tolist(), c["T_D"].tolist()
+        (2, [0.5, 0.9], [5.0, 5.0])
+        """
+        import numpy as np
+
+        from .vectorised import Columns
+
+        given = {k: np.asarray(v, dtype=np.float64).reshape(-1) for k, v in (values or {}).items()}
+        if size is None:
+            size = max((len(v) for v in given.values()), default=1)
+        cols: dict[str, Any] = {}
+        for name, p in self.default.parameters.items():
+            cols[name] = given.pop(name, float(p.value))
+        if given:
+            raise KeyError(f"unknown parameter(s) {sorted(given)} in {self.path.name}")
+        return Columns(cols, size)
+
 
 @dataclass(frozen=True)
 class Sensitivity:
@@ -190,6 +223,8 @@ class Robustness:
     flip: Flip | None
     flips_searched: bool
     reasons: tuple[str, ...]
+    rule: str | None = None
+    exact_evaluations: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -210,6 +245,8 @@ class Robustness:
             "flip": None if self.flip is None else self.flip.to_json(),
             "flips_searched": self.flips_searched,
             "undetermined_reasons": list(self.reasons),
+            "vectorised_rule": self.rule,
+            "exact_evaluations": self.exact_evaluations,
         }
 
     def to_json_text(self) -> str:
@@ -269,46 +306,91 @@ def _bounds(p: Parameter) -> tuple[Fraction, Fraction] | None:
     return None
 
 
-def _to_value(p: Parameter, u: float) -> Fraction:
-    """Map ``u`` in [0, 1) to parameter ``p``'s distribution (or uniform over its range)."""
+_GRID = 1 << 12
+"""A sampled value is rounded to one of this many steps of its parameter's range (exact)."""
+
+
+def _ppf(p: Parameter, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map points ``u`` in [0, 1) to parameter ``p``'s distribution (or uniform on its range)."""
     from scipy import stats
 
     dist = p.distribution
-    x: float
     if dist is None:
         assert p.range is not None
         low, high = (float(v) for v in p.range)
-        x = low + u * (high - low)
-    elif dist.kind == "uniform":
+        return low + u * (high - low)
+    if dist.kind == "uniform":
         low, high = (float(v) for v in dist.args)
-        x = low + u * (high - low)
-    elif dist.kind == "triangular":
+        return low + u * (high - low)
+    if dist.kind == "triangular":
         low, mode, high = (float(v) for v in dist.args)
         c = (mode - low) / (high - low)
-        x = float(stats.triang.ppf(u, c, loc=low, scale=high - low))
-    else:
-        mean, sd = (float(v) for v in dist.args)
-        x = float(stats.norm.ppf(min(max(u, 1e-12), 1 - 1e-12), loc=mean, scale=sd))
-    value = Fraction(x).limit_denominator(_DENOMINATOR)
-    if p.range is not None:
-        value = min(max(value, Fraction(p.range[0])), Fraction(p.range[1]))
-    return value
+        return np.asarray(stats.triang.ppf(u, c, loc=low, scale=high - low), dtype=np.float64)
+    mean, sd = (float(v) for v in dist.args)
+    clipped = np.clip(u, 1e-12, 1 - 1e-12)
+    return np.asarray(stats.norm.ppf(clipped, loc=mean, scale=sd), dtype=np.float64)
 
 
-def _points(n: int, d: int, seed: int, method: str) -> list[list[float]]:
-    import numpy as np
+@dataclass(frozen=True)
+class _Axis:
+    """How one sampled parameter's values are made exact: ``origin + k * step``."""
+
+    name: str
+    origin: Fraction
+    step: Fraction
+    low: int | None
+    high: int | None
+
+    @classmethod
+    def of(cls, p: Parameter) -> _Axis:
+        if p.range is not None:
+            low, high = Fraction(p.range[0]), Fraction(p.range[1])
+            return cls(p.name, low, (high - low) / _GRID if high > low else Fraction(1), 0, _GRID)
+        return cls(p.name, Fraction(0), Fraction(1, 10**6), None, None)
+
+    def steps(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
+        k = np.rint((x - float(self.origin)) / float(self.step))
+        if self.low is not None and self.high is not None:
+            k = np.clip(k, self.low, self.high)
+        return k.astype(np.int64)
+
+    def floats(self, k: NDArray[np.int64]) -> NDArray[np.float64]:
+        return float(self.origin) + k.astype(np.float64) * float(self.step)
+
+    def exact(self, k: int) -> Fraction:
+        return self.origin + k * self.step
+
+
+def _to_value(p: Parameter, u: float) -> Fraction:
+    """Map ``u`` in [0, 1) to an exact value of parameter ``p`` (see :func:`robustness`)."""
+    axis = _Axis.of(p)
+    return axis.exact(int(axis.steps(_ppf(p, np.array([u])))[0]))
+
+
+def _unit_points(n: int, d: int, seed: int, method: str, start: int = 0) -> NDArray[np.float64]:
+    """Points ``start .. start + n - 1`` of the seeded sequence in [0, 1)^d."""
     from scipy.stats import qmc
 
     if d == 0:
-        return [[] for _ in range(n)]
+        return np.zeros((n, 0))
     if method == "sobol":
-        m = max(0, math.ceil(math.log2(max(n, 1))))
-        pts = qmc.Sobol(d, scramble=True, seed=seed).random_base2(m)[:n]
-    elif method == "random":
-        pts = np.random.default_rng(seed).random((n, d))
-    else:
-        raise ValueError(f"unknown method {method!r}; expected 'sobol' or 'random'")
-    return [[float(v) for v in row] for row in pts]
+        import warnings
+
+        sampler = qmc.Sobol(d, scramble=True, seed=seed)
+        if start:
+            sampler.fast_forward(start)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # balance needs powers of 2: noted
+            return np.asarray(sampler.random(n), dtype=np.float64)
+    if method == "random":
+        bits = np.random.PCG64(seed)
+        bits.advance(start * d)
+        return np.random.Generator(bits).random((n, d))
+    raise ValueError(f"unknown method {method!r}; expected 'sobol' or 'random'")
+
+
+def _points(n: int, d: int, seed: int, method: str) -> list[list[float]]:
+    return [[float(v) for v in row] for row in _unit_points(n, d, seed, method)]
 
 
 def _linked(rec: Recommendation, scenario: Scenario) -> Recommendation:
@@ -341,7 +423,7 @@ def _verdict(builder: ScenarioBuilder, rec_id: str, values: Mapping[str, Any]) -
         scenario = builder.scenario(values)
         recs = {r.id: r for r in scenario_recommendations(scenario)}
         rec = _linked(recs[rec_id], scenario)
-        ev = evaluate(rec, scenario.games)
+        ev = evaluate(rec, scenario.games, detail=False)
     except EquishiftError as exc:  # GameError, SolverError, FormatError
         return UNDETERMINED, f"{type(exc).__name__}: {exc}"
     return ev.verdict.status, ev.verdict.reason
@@ -354,7 +436,9 @@ def verdicts(
 
     ``points`` hold parameter values (exact numbers or text such as ``"3/5"``); parameters a
     point leaves out keep the file's values. Errors at a point (a value the file rejects, a
-    game that cannot be built or solved) give ``"undetermined"`` there.
+    game that cannot be built or solved) give ``"undetermined"`` there. Points are decided
+    together by the recommendation's vectorised rule when it has one (close calls and the
+    rest exactly, see :mod:`~equishift.recommendations.vectorised`).
 
     Examples
     --------
@@ -362,7 +446,42 @@ def verdicts(
     >>> verdicts(b, "DF", [{}, {"delta": "1/10"}])
     ['works', 'does not work']
     """
-    return [_verdict(builder, recommendation_id, values)[0] for values in points]
+    from .vectorised import compile_verdict
+
+    batch = compile_verdict(builder, recommendation_id) if points else None
+    if batch is None:
+        return [_verdict(builder, recommendation_id, values)[0] for values in points]
+    names = sorted({name for values in points for name in values})
+    defaults = builder.default.parameters.defaults()
+    exact: list[dict[str, Fraction]] = []
+    for values in points:
+        row = {}
+        for name in names:
+            value = values.get(name, defaults.get(name, 0))
+            try:
+                row[name] = value if isinstance(value, Fraction) else Fraction(str(value))
+            except (ValueError, ZeroDivisionError):
+                return [_verdict(builder, recommendation_id, v)[0] for v in points]
+        exact.append(row)
+    cols = builder.columns(
+        {name: np.array([float(row[name]) for row in exact]) for name in names}, len(points)
+    )
+    codes = batch(cols)
+    for name in names:  # values the file would reject: let the exact path say so
+        p = builder.default.parameters.get(name)
+        if p is None:
+            codes[:] = -1
+        elif p.range is not None:
+            low, high = Fraction(p.range[0]), Fraction(p.range[1])
+            for j, row in enumerate(exact):
+                if not low <= row[name] <= high:
+                    codes[j] = -1
+    inverse = {1: WORKS, 0: FAILS, 2: UNDETERMINED}
+    out = []
+    for code, values in zip(codes, points, strict=True):
+        c = int(code)
+        out.append(inverse[c] if c >= 0 else _verdict(builder, recommendation_id, values)[0])
+    return out
 
 
 def _search_flip(
@@ -402,6 +521,242 @@ def _search_flip(
     return best
 
 
+@functools.lru_cache(maxsize=32)
+def _compiled(
+    source: str, recommendation_id: str
+) -> tuple[ScenarioBuilder, Any, tuple[_Axis, ...]]:
+    """The builder, the vectorised verdict (or None) and the sampled axes (cached per process)."""
+    from .vectorised import compile_verdict
+
+    builder = ScenarioBuilder(source)
+    ids = [r.id for r in scenario_recommendations(builder.default)]
+    if recommendation_id not in ids:
+        raise KeyError(f"no recommendation {recommendation_id!r}; the file has {ids}")
+    axes = tuple(
+        _Axis.of(p)
+        for p in builder.default.parameters.values()
+        if p.range is not None or p.distribution
+    )
+    return builder, compile_verdict(builder, recommendation_id), axes
+
+
+@dataclass(frozen=True)
+class _Task:
+    """Samples ``start .. stop - 1`` of one recommendation's robustness run."""
+
+    source: str
+    recommendation_id: str
+    seed: int
+    method: str
+    start: int
+    stop: int
+    exact: bool = False
+
+
+@dataclass
+class _Partial:
+    """What one chunk found (sums, so chunks combine in any grouping to the same result)."""
+
+    works: int = 0
+    fails: int = 0
+    undetermined: int = 0
+    exact: int = 0
+    reasons: list[str] = dataclasses.field(default_factory=list)
+    low_n: list[int] = dataclasses.field(default_factory=list)
+    low_works: list[int] = dataclasses.field(default_factory=list)
+    high_n: list[int] = dataclasses.field(default_factory=list)
+    high_works: list[int] = dataclasses.field(default_factory=list)
+
+    def add(self, other: _Partial) -> None:
+        self.works += other.works
+        self.fails += other.fails
+        self.undetermined += other.undetermined
+        self.exact += other.exact
+        for r in other.reasons:
+            if r not in self.reasons and len(self.reasons) < _MAX_REASONS:
+                self.reasons.append(r)
+        if not self.low_n:
+            self.low_n = [0] * len(other.low_n)
+            self.low_works = [0] * len(other.low_n)
+            self.high_n = [0] * len(other.low_n)
+            self.high_works = [0] * len(other.low_n)
+        for j in range(len(other.low_n)):
+            self.low_n[j] += other.low_n[j]
+            self.low_works[j] += other.low_works[j]
+            self.high_n[j] += other.high_n[j]
+            self.high_works[j] += other.high_works[j]
+
+
+_MAX_REASONS = 10
+_CODE_OF = {WORKS: 1, FAILS: 0, UNDETERMINED: 2}
+
+
+def _run_chunk(task: _Task) -> _Partial:
+    """Evaluate one chunk: vectorised where a rule applies, exactly where it cannot decide."""
+    builder, batch, axes = _compiled(task.source, task.recommendation_id)
+    if task.exact:
+        batch = None
+    n = task.stop - task.start
+    unit = _unit_points(n, len(axes), task.seed, task.method, task.start)
+    steps = [
+        a.steps(_ppf(builder.default.parameters[a.name], unit[:, j])) for j, a in enumerate(axes)
+    ]
+    if batch is not None:
+        cols = builder.columns({a.name: a.floats(k) for a, k in zip(axes, steps, strict=True)}, n)
+        codes = np.array(batch(cols), dtype=np.int8)
+    else:
+        codes = np.full(n, -1, dtype=np.int8)
+    out = _Partial()
+    for row in np.flatnonzero(codes == -1):
+        values = {a.name: a.exact(int(k[row])) for a, k in zip(axes, steps, strict=True)}
+        status, reason = _verdict(builder, task.recommendation_id, values)
+        codes[row] = _CODE_OF[status]
+        out.exact += 1
+        if status == UNDETERMINED and reason not in out.reasons and len(out.reasons) < 10:
+            out.reasons.append(reason)
+    if batch is not None and np.any(codes == 2) and not out.reasons:
+        out.reasons.append("the vectorised rule found samples the exact path calls undetermined")
+    works = codes == 1
+    out.works = int(np.count_nonzero(works))
+    out.fails = int(np.count_nonzero(codes == 0))
+    out.undetermined = n - out.works - out.fails
+    for a, k in zip(axes, steps, strict=True):
+        mid = _midpoint(builder.default.parameters[a.name])
+        low = a.floats(k) < float(mid) if a.low is None else k < _mid_step(a, mid)
+        out.low_n.append(int(np.count_nonzero(low)))
+        out.low_works.append(int(np.count_nonzero(low & works)))
+        out.high_n.append(int(n - np.count_nonzero(low)))
+        out.high_works.append(int(np.count_nonzero(~low & works)))
+    return out
+
+
+def _midpoint(p: Parameter) -> Fraction:
+    bounds = _bounds(p)
+    if bounds is not None:
+        return (bounds[0] + bounds[1]) / 2
+    return Fraction(p.value).limit_denominator(10**6)
+
+
+def _mid_step(axis: _Axis, mid: Fraction) -> float:
+    """The grid step of ``mid`` (samples with a smaller step lie in the lower half)."""
+    return float((mid - axis.origin) / axis.step)
+
+
+SCHEDULERS = ("serial", "processes", "dask")
+
+
+def _tasks(
+    source: str, rec_id: str, n: int, seed: int, method: str, chunk: int, exact: bool = False
+) -> list[_Task]:
+    return [
+        _Task(source, rec_id, seed, method, start, min(n, start + chunk), exact)
+        for start in range(0, n, chunk)
+    ]
+
+
+def _execute(
+    tasks: Sequence[_Task],
+    workers: int,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[_Partial]:
+    """Run the tasks (in this process, a process pool, or Dask); results in task order."""
+    total = sum(t.stop - t.start for t in tasks)
+    kind = scheduler or ("processes" if workers > 1 and len(tasks) > 1 else "serial")
+    if kind not in SCHEDULERS:
+        raise ValueError(f"unknown scheduler {kind!r}; expected one of {', '.join(SCHEDULERS)}")
+    done = 0
+    results: list[_Partial] = []
+    if kind == "serial":
+        for t in tasks:
+            results.append(_run_chunk(t))
+            done += t.stop - t.start
+            if progress is not None:
+                progress(done, total)
+        return results
+    if kind == "dask":
+        import importlib
+
+        try:
+            dask = importlib.import_module("dask")
+        except ImportError:
+            raise EquishiftError(
+                "the dask scheduler needs Dask: pip install 'dask[distributed]'"
+            ) from None
+        delayed = [dask.delayed(_run_chunk)(t) for t in tasks]
+        computed = dask.compute(*delayed)
+        if progress is not None:
+            progress(total, total)
+        return list(computed)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in _start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for t, r in zip(tasks, pool.map(_run_chunk, tasks), strict=True):
+            results.append(r)
+            done += t.stop - t.start
+            if progress is not None:
+                progress(done, total)
+    return results
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return list(multiprocessing.get_all_start_methods())
+
+
+def _flip_grid(
+    builder: ScenarioBuilder, rec_id: str, batch: Any, base: str, tolerance: Fraction
+) -> Flip | None:
+    """The smallest single-parameter reversal, on a grid of ``tolerance`` steps, confirmed exactly.
+
+    Every grid point's verdict comes from the vectorised rule (close calls exactly); the point
+    found and its neighbour towards the default are then re-evaluated exactly.
+    """
+    decided = (WORKS, FAILS)
+    if base not in decided:
+        return None
+    inverse = {1: WORKS, 0: FAILS, 2: UNDETERMINED}
+    # (relative change, value, its neighbour towards the default, parameter, default)
+    candidates: list[tuple[Fraction, Fraction, Fraction, str, Fraction]] = []
+    for p in builder.default.parameters.values():
+        if p.range is None or not isinstance(p.value, Fraction):
+            continue
+        low, high = Fraction(p.range[0]), Fraction(p.range[1])
+        width = high - low
+        if width == 0:
+            continue
+        origin = p.value
+        for end in (low, high):
+            if end == origin:
+                continue
+            m = max(1, math.ceil(abs(end - origin) / (width * tolerance)))
+            floats = float(origin) + float(end - origin) * np.arange(1, m + 1) / m
+            codes = batch(builder.columns({p.name: floats}, m))
+            grid = [origin + (end - origin) * Fraction(k, m) for k in (0, 1)]
+            step = grid[1] - grid[0]
+            for j in np.flatnonzero(codes != _CODE_OF[base]):
+                code = int(codes[j])
+                value = origin + step * (int(j) + 1)
+                status = (
+                    inverse[code] if code >= 0 else _verdict(builder, rec_id, {p.name: value})[0]
+                )
+                if status in decided and status != base:
+                    rel = abs(value - origin) / width
+                    candidates.append((rel, value, value - step, p.name, origin))
+                    break
+    # Confirm the nearest candidate exactly: a reversal there, the default's verdict next to it.
+    for rel, value, before, name, origin in sorted(candidates):
+        status = _verdict(builder, rec_id, {name: value})[0]
+        kept = base if before == origin else _verdict(builder, rec_id, {name: before})[0]
+        if status in decided and status != base and kept == base:
+            return Flip(name, origin, value, rel, status)
+        return _search_flip(builder, rec_id, base, tolerance)  # not confirmed: bisect exactly
+    return None
+
+
 def robustness(
     scenario_name_or_path: str | Path,
     recommendation_id: str,
@@ -411,6 +766,11 @@ def robustness(
     method: str = "sobol",
     flips: bool = True,
     tolerance: Fraction = Fraction(1, 1024),
+    chunk_size: int = 16384,
+    workers: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    exact: bool = False,
 ) -> Robustness:
     """How robust a recommendation's verdict is to its scenario's parameters.
 
@@ -423,15 +783,28 @@ def robustness(
     n, seed, method
         How many samples, the seed, and ``"sobol"`` (scrambled Sobol points) or ``"random"``.
     flips
-        Whether to search for the smallest verdict-reversing change (bisection, costs
-        evaluations).
+        Whether to search for the smallest verdict-reversing change.
     tolerance
-        Bisection stops when the bracket is this share of the parameter's range.
+        Resolution of that search, as a share of the parameter's range.
+    chunk_size
+        Samples are drawn and evaluated this many at a time, so memory stays flat as ``n``
+        grows.
+    workers, scheduler
+        Chunks run in this process (``"serial"``), in a pool of ``workers`` processes
+        (``"processes"``, the default when ``workers > 1``), or through Dask (``"dask"``: the
+        default Dask scheduler, or the cluster of a ``dask.distributed.Client`` you created).
+        The result is the same for the same seed whatever the choice.
+    progress
+        Called with (samples done, samples in all) after each chunk.
+    exact
+        Decide every sample by rebuilding and solving its games in exact arithmetic, instead
+        of the vectorised rule of :mod:`~equishift.recommendations.vectorised` (which already
+        hands every close call to the exact path; this is for checking it, and it is slow).
 
     Returns
     -------
     Robustness
-        Deterministic for a given seed.
+        Deterministic for a given seed, method and ``n``; the same with ``exact=True``.
 
     Raises
     ------
@@ -446,65 +819,152 @@ def robustness(
     """
     if n < 1:
         raise ValueError(f"n must be positive, got {n}")
-    builder = ScenarioBuilder(scenario_name_or_path)
-    ids = [r.id for r in scenario_recommendations(builder.default)]
-    if recommendation_id not in ids:
-        raise KeyError(f"no recommendation {recommendation_id!r}; the file has {ids}")
-    sampled = [
-        p for p in builder.default.parameters.values() if p.range is not None or p.distribution
-    ]
-    points = _points(n, len(sampled), seed, method)
-    statuses: list[str] = []
-    samples: list[dict[str, Fraction]] = []
-    reasons: list[str] = []
-    for row in points:
-        values = {p.name: _to_value(p, u) for p, u in zip(sampled, row, strict=True)}
-        status, reason = _verdict(builder, recommendation_id, values)
-        statuses.append(status)
-        samples.append(values)
-        if status == UNDETERMINED and reason not in reasons:
-            reasons.append(reason)
-    works = statuses.count(WORKS)
-    fails = statuses.count(FAILS)
-    decided = works + fails
-    sens: list[Sensitivity] = []
-    for p in sampled:
-        bounds = _bounds(p)
-        mid = (
-            (bounds[0] + bounds[1]) / 2
-            if bounds is not None
-            else Fraction(p.value).limit_denominator(_DENOMINATOR)
-        )
-        low = [s == WORKS for s, v in zip(statuses, samples, strict=True) if v[p.name] < mid]
-        high = [s == WORKS for s, v in zip(statuses, samples, strict=True) if v[p.name] >= mid]
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be positive, got {chunk_size}")
+    source = _source(scenario_name_or_path)
+    builder, batch, axes = _compiled(source, recommendation_id)
+    tasks = _tasks(source, recommendation_id, n, seed, method, chunk_size, exact)
+    if exact:
+        batch = None
+    total = _Partial()
+    for part in _execute(tasks, workers, scheduler, progress):
+        total.add(part)
+    return _finish(
+        builder,
+        batch,
+        axes,
+        total,
+        str(scenario_name_or_path),
+        recommendation_id,
+        seed=seed,
+        n=n,
+        method=method,
+        flips=flips,
+        tolerance=tolerance,
+    )
+
+
+def _source(scenario_name_or_path: str | Path) -> str:
+    """A key that every process resolves to the same file (bundled name or absolute path)."""
+    from .scenarios import list_scenarios
+
+    text = str(scenario_name_or_path)
+    bundled = text.removesuffix(".toml")
+    if isinstance(scenario_name_or_path, str) and "/" not in text and bundled in list_scenarios():
+        return bundled
+    return str(Path(scenario_name_or_path).resolve())
+
+
+def _finish(
+    builder: ScenarioBuilder,
+    batch: Any,
+    axes: Sequence[_Axis],
+    total: _Partial,
+    label: str,
+    rec_id: str,
+    *,
+    seed: int,
+    n: int,
+    method: str,
+    flips: bool,
+    tolerance: Fraction,
+) -> Robustness:
+    decided = total.works + total.fails
+    sens = []
+    for j, a in enumerate(axes):
+        p = builder.default.parameters[a.name]
         sens.append(
             Sensitivity(
-                p.name,
-                mid,
-                sum(low) / len(low) if low else None,
-                sum(high) / len(high) if high else None,
-                len(low),
-                len(high),
+                a.name,
+                _midpoint(p),
+                total.low_works[j] / total.low_n[j] if total.low_n[j] else None,
+                total.high_works[j] / total.high_n[j] if total.high_n[j] else None,
+                total.low_n[j],
+                total.high_n[j],
             )
         )
     sens.sort(key=lambda s: (-abs(s.difference), s.parameter))
-    base, _ = _verdict(builder, recommendation_id, {})
-    flip = _search_flip(builder, recommendation_id, base, tolerance) if flips else None
+    base, _ = _verdict(builder, rec_id, {})
+    flip = None
+    if flips:
+        flip = (
+            _flip_grid(builder, rec_id, batch, base, tolerance)
+            if batch is not None
+            else _search_flip(builder, rec_id, base, tolerance)
+        )
     return Robustness(
-        scenario=str(scenario_name_or_path),
-        recommendation_id=recommendation_id,
+        scenario=label,
+        recommendation_id=rec_id,
         method=method,
         seed=seed,
         n=n,
-        parameters=tuple(p.name for p in sampled),
-        works=works,
-        fails=fails,
-        undetermined=n - decided,
-        probability=works / decided if decided else None,
-        interval=wilson_interval(works, decided),
+        parameters=tuple(a.name for a in axes),
+        works=total.works,
+        fails=total.fails,
+        undetermined=total.undetermined,
+        probability=total.works / decided if decided else None,
+        interval=wilson_interval(total.works, decided),
         sensitivity=tuple(sens),
         default_verdict=base,
         flip=flip,
         flips_searched=flips,
-        reasons=tuple(reasons),
+        reasons=tuple(total.reasons),
+        rule=None if batch is None else batch.rule,
+        exact_evaluations=total.exact,
     )
+
+
+def brief_robustness(
+    *,
+    n: int = 10_000,
+    seed: int = 0,
+    method: str = "sobol",
+    flips: bool = True,
+    workers: int = 2,
+    scheduler: str | None = None,
+    chunk_size: int = 16384,
+    recommendations: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Robustness]:
+    """:func:`robustness` of every recommendation of the bundled brief, chunks pooled.
+
+    All recommendations' chunks share one pool of workers, so both cores stay busy.
+
+    Examples
+    --------
+    >>> out = brief_robustness(n=8, workers=1, flips=False, recommendations=["R8"])
+    >>> out["R8"].probability
+    1.0
+    """
+    from .brief import SCENARIO_OF
+
+    ids = list(SCENARIO_OF) if recommendations is None else list(recommendations)
+    unknown = [r for r in ids if r not in SCENARIO_OF]
+    if unknown:
+        raise KeyError(f"no recommendation {unknown[0]!r} in the brief; it has {list(SCENARIO_OF)}")
+    tasks: list[_Task] = []
+    owner: list[str] = []
+    for rec_id in ids:
+        for t in _tasks(SCENARIO_OF[rec_id], rec_id, n, seed, method, chunk_size):
+            tasks.append(t)
+            owner.append(rec_id)
+    totals = {rec_id: _Partial() for rec_id in ids}
+    for rec_id, part in zip(owner, _execute(tasks, workers, scheduler, progress), strict=True):
+        totals[rec_id].add(part)
+    out = {}
+    for rec_id in ids:
+        builder, batch, axes = _compiled(SCENARIO_OF[rec_id], rec_id)
+        out[rec_id] = _finish(
+            builder,
+            batch,
+            axes,
+            totals[rec_id],
+            SCENARIO_OF[rec_id],
+            rec_id,
+            seed=seed,
+            n=n,
+            method=method,
+            flips=flips,
+            tolerance=Fraction(1, 1024),
+        )
+    return out
