@@ -688,3 +688,101 @@ def test_bayesian_form_round_trips() -> None:
     )
     with pytest.raises(GameError, match="commas"):
         write_scenario(scenario_from_game(comma))
+
+
+# -- ordinal games: payoffs given as ranks only ----------------------------------------------
+ORDINAL = """
+[meta]
+id = "ordinal"
+
+[games.pd]
+form = "normal"
+ordinal = true
+players = ["Row", "Column"]
+strategies = { Row = ["C", "D"], Column = ["C", "D"] }
+
+[games.pd.payoffs]
+"C, C" = [3, 3]
+"C, D" = [-1, 4]
+"D, C" = [4, -1]
+"D, D" = [0, 3]
+
+[games.deal]
+form = "repeated"
+stage = "pd"
+delta = 0.9
+"""
+
+
+def test_ordinal_game_reads_as_its_ranks_and_round_trips() -> None:
+    s = parse_scenario(ORDINAL, path="o.toml")
+    assert s.ordinal == frozenset({"pd"})
+    pd = s.games["pd"]
+    assert isinstance(pd, NormalFormGame) and pd.is_exact
+    assert pd.payoff(("C", "D")) == (-1, 4)  # any integers; ties (3 = 3 for Column) allowed
+    deal = s.games["deal"]
+    assert isinstance(deal, RepeatedGame) and deal.stage == pd
+    text = write_scenario(s)
+    assert '[games.pd]\nform = "normal"\nordinal = true\n' in text
+    again = parse_scenario(text)
+    assert again == s and again.ordinal == s.ordinal
+    assert write_scenario(again) == text
+
+
+def test_ordinal_false_is_a_plain_game_and_ordinal_counts_in_equality() -> None:
+    plain = parse_scenario(ORDINAL.replace("ordinal = true", "ordinal = false"))
+    assert plain.ordinal == frozenset()
+    assert plain == parse_scenario(ORDINAL.replace("ordinal = true\n", ""))
+    ranks = parse_scenario(ORDINAL)
+    assert plain != ranks
+    assert Scenario(games=ranks.games, ordinal={"pd"}) != Scenario(games=ranks.games)
+    assert Scenario(games=ranks.games, ordinal=["pd"]).ordinal == frozenset({"pd"})
+
+
+def test_scenario_checks_its_ordinal_names() -> None:
+    from equishift.games.errors import GameError
+
+    s = parse_scenario(ORDINAL)
+    with pytest.raises(GameError, match=r"'nope'.*no such game"):
+        Scenario(games=s.games, ordinal={"nope"})
+    with pytest.raises(GameError, match=r"'deal'.*RepeatedGame"):
+        Scenario(games=s.games, ordinal={"deal"})
+    halves = NormalFormGame([[["1/2", 1]]])
+    with pytest.raises(GameError, match="not all integers"):
+        Scenario(games={"g": halves}, ordinal={"g"})
+    with pytest.raises(GameError, match="integer payoffs"):
+        Scenario(games={"g": NormalFormGame([[[1.0, 2.0]]])}, ordinal={"g"})
+
+
+def test_bundled_ordinal_example_loads_solves_and_round_trips() -> None:
+    s = load_scenario("ordinal-engagement")
+    assert s.meta.id == "ordinal-engagement" and s.meta.title and s.meta.source
+    assert s.ordinal == frozenset({"game"})
+    game = s.games["game"]
+    assert isinstance(game, NormalFormGame)
+    assert len(solve(game).equilibria) == 3  # a Stag Hunt: two pure, one mixed
+    again = parse_scenario(write_scenario(s))
+    assert again == s
+    assert write_scenario(again) == write_scenario(s)
+
+
+def test_replacement_games_rebuild_the_games_built_on_them() -> None:
+    from equishift.games.errors import GameError
+
+    s = parse_scenario(ORDINAL)
+    pd = s.games["pd"]
+    assert isinstance(pd, NormalFormGame)
+    cardinal = pd.with_payoffs([[[3, 3], [0, 5]], [[5, 0], [1, 1]]])
+    t = parse_scenario(ORDINAL, games={"pd": cardinal})
+    assert t.games["pd"] == cardinal and t.ordinal == frozenset()
+    deal = t.games["deal"]
+    assert isinstance(deal, RepeatedGame) and deal.stage == cardinal
+    with pytest.raises(GameError, match="no game 'nope' in the file"):
+        parse_scenario(ORDINAL, games={"nope": cardinal})
+    other = NormalFormGame([[[1, 1], [0, 0]], [[0, 0], [1, 1]]])
+    with pytest.raises(GameError, match="players and strategies"):
+        parse_scenario(ORDINAL, games={"pd": other})
+    with pytest.raises(GameError, match="must be a NormalFormGame"):
+        parse_scenario(ORDINAL, games={"pd": deal})  # type: ignore[dict-item]
+    with pytest.raises(GameError, match="players and strategies"):
+        parse_scenario(ORDINAL, games={"deal": cardinal})

@@ -239,3 +239,123 @@ def test_bad_recommendation_table_gives_clean_error(path: Path) -> None:
     assert f": {want['key']}: " in text, text
     with pytest.raises(FormatError):
         evaluate_scenario(path)
+
+
+# -- ordinal games ----------------------------------------------------------------------------
+ORDINAL_OK = """[meta]
+id = "o"
+
+[games.g]
+form = "normal"
+ordinal = true
+players = ["A", "B"]
+strategies = { A = ["x", "y"], B = ["u", "v"] }
+
+[games.g.payoffs]
+"x, u" = [4, 4]
+"x, v" = [1, 3]
+"y, u" = [3, 1]
+"y, v" = [2, 2]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key", "expect"),
+    [
+        (
+            '"x, v" = [1, 3]',
+            '"x, v" = [1.5, 3]',
+            12,
+            'games.g.payoffs."x, v"[0]',
+            r"expected an integer rank .*found the number 1\.5",
+        ),
+        (
+            '"x, v" = [1, 3]',
+            '"x, v" = [1, 3.0]',
+            12,
+            'games.g.payoffs."x, v"[1]',
+            r"expected an integer rank .*found the number 3\.0",
+        ),
+        (
+            '"y, u" = [3, 1]',
+            '"y, u" = ["T", 1]',
+            13,
+            'games.g.payoffs."y, u"[0]',
+            r"expected an integer rank .*found the string 'T'",
+        ),
+        (
+            '"y, v" = [2, 2]',
+            '"y, v" = [2, true]',
+            14,
+            'games.g.payoffs."y, v"[1]',
+            "expected an integer rank .*found the boolean true",
+        ),
+        (
+            "ordinal = true",
+            'ordinal = "yes"',
+            6,
+            "games.g.ordinal",
+            "expected true or false .*found the string 'yes'",
+        ),
+        (
+            "ordinal = true",
+            "ordinal = 1",
+            6,
+            "games.g.ordinal",
+            "expected true or false .*found the number 1",
+        ),
+        (
+            'players = ["A", "B"]',
+            'players = ["A", "B"]\narithmetic = "float"',
+            8,
+            "games.g.arithmetic",
+            "ranks of an ordinal game are exact integers",
+        ),
+        (
+            'form = "normal"',
+            'form = "repeated"',
+            6,
+            "games.g.ordinal",
+            "ordinal = true needs a game written with form = \"normal\".*found form = 'repeated'",
+        ),
+    ],
+)
+def test_bad_ordinal_input(old: str, new: str, line: int, key: str, expect: str) -> None:
+    assert old in ORDINAL_OK
+    parse_scenario(ORDINAL_OK, path="o.toml")  # the unchanged text is fine
+    with pytest.raises(FormatError) as info:
+        parse_scenario(ORDINAL_OK.replace(old, new), path="o.toml")
+    text = str(info.value)
+    assert text.startswith(f"o.toml:{line}: {key}: "), text
+    assert re.search(expect, text), text
+
+
+def test_ordinal_gambit_import_and_inline_stage_are_refused(tmp_path: Path) -> None:
+    nfg = tmp_path / "g.nfg"
+    nfg.write_text('NFG 1 R "g" { "A" "B" } { 1 1 }\n1 1\n', encoding="utf-8")
+    path = tmp_path / "s.toml"
+    path.write_text('[game]\ngambit = "g.nfg"\nordinal = true\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"s\.toml:3: game\.ordinal: .*found a Gambit import"):
+        read_scenario(path)
+    inline = (
+        '[games.deal]\nform = "repeated"\ndelta = 0.9\n\n[games.deal.stage]\nordinal = true\n'
+        'players = ["A"]\nstrategies = { A = ["x"] }\npayoffs = { x = [1] }\n'
+    )
+    with pytest.raises(FormatError, match=r"^t\.toml:6: games\.deal\.stage\.ordinal: an inline"):
+        parse_scenario(inline, path="t.toml")
+
+
+ORDINAL_VALID = [ORDINAL_OK, scenario_path("ordinal-engagement").read_text(encoding="utf-8")]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ORDINAL_VALID), st.data())
+def test_fuzz_ordinal_only_format_errors(text: str, data: st.DataObject) -> None:
+    for _ in range(data.draw(st.integers(1, 3))):
+        pos = data.draw(st.integers(0, len(text)))
+        piece = data.draw(st.sampled_from([*PIECES, "2.5", "ordinal = true\n", "false", "4"]))
+        text = text[:pos] + piece + text[pos + data.draw(st.integers(0, 1)) :]
+    try:
+        parse_scenario(text, path="fuzz.toml")
+    except FormatError as exc:
+        assert str(exc).startswith("fuzz.toml")

@@ -18,6 +18,14 @@ and written by a small writer of our own. It holds:
 * any other top-level table, such as ``[[recommendations]]``, kept as plain
   data for the modules that interpret it.
 
+A normal-form game table may say ``ordinal = true``: its payoffs are then each
+player's integer ranks of the outcomes (higher is better, ties allowed, only
+their order counts). The game still reads as a
+:class:`~equishift.games.normal_form.NormalFormGame` with the ranks as payoffs,
+and :attr:`Scenario.ordinal` names it, so that
+:mod:`equishift.recommendations.ordinal` can evaluate a recommendation over
+every cardinal game consistent with the ranks.
+
 Numbers are read exactly (``2.8`` is ``14/5``). Wherever a number is expected,
 an expression of the parameters may be written as a string (``"T_D - 1"``);
 it is read by :func:`~equishift.games.parameters.parse_expression`, so reading
@@ -133,7 +141,7 @@ _TOP_KEYS = ("meta", "parameters", "game", "games", "recommendations")
 _META_KEYS = ("id", "title", "source", "notes")
 _PARAM_KEYS = ("value", "range", "distribution", "unit", "note", "source")
 _COMMON_KEYS = ("form", "title", "notes", "gambit")
-_NORMAL_KEYS = (*_COMMON_KEYS, "players", "strategies", "payoffs", "arithmetic")
+_NORMAL_KEYS = (*_COMMON_KEYS, "players", "strategies", "payoffs", "arithmetic", "ordinal")
 _EXTENSIVE_KEYS = (*_COMMON_KEYS, "players", "tree", "nodes", "file")
 _REPEATED_KEYS = (
     *_COMMON_KEYS,
@@ -260,13 +268,24 @@ class Scenario:
         The file the scenario was read from, if any.
     text
         The file's text, if it was read from text (used to find lines for :meth:`error`).
+    ordinal
+        The names of the games whose payoffs are ordinal ranks only (``ordinal = true`` in
+        their table): exact normal-form games with integer payoffs, higher is better.
+
+    Raises
+    ------
+    GameError
+        When ``ordinal`` names a game that is not an exact normal-form game with integer
+        payoffs among ``games``.
 
     Examples
     --------
     >>> from equishift.games import NormalFormGame
     >>> s = Scenario(games={"mp": NormalFormGame([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]])})
-    >>> list(s.games), s.meta.id
-    (['mp'], '')
+    >>> list(s.games), s.meta.id, s.ordinal
+    (['mp'], '', frozenset())
+    >>> Scenario(games=s.games, ordinal={"mp"}).ordinal
+    frozenset({'mp'})
     """
 
     meta: ScenarioMeta = field(default_factory=ScenarioMeta)
@@ -278,6 +297,7 @@ class Scenario:
     bindings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     path: str | None = None
     text: str | None = field(default=None, repr=False)
+    ordinal: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "games", MappingProxyType(dict(self.games)))
@@ -291,6 +311,17 @@ class Scenario:
         object.__setattr__(self, "recommendations", tuple(self.recommendations))
         if not isinstance(self.parameters, Parameters):
             object.__setattr__(self, "parameters", Parameters(self.parameters))
+        object.__setattr__(self, "ordinal", frozenset(self.ordinal))
+        for name in sorted(self.ordinal):
+            game = self.games.get(name)
+            if not (isinstance(game, NormalFormGame) and _integer_payoffs(game)):
+                found = "no such game" if game is None else f"a {type(game).__name__}"
+                if isinstance(game, NormalFormGame):
+                    found = "payoffs that are not all integers"
+                raise GameError(
+                    f"Scenario: ordinal game {name!r} must be an exact normal-form game with "
+                    f"integer payoffs (ranks); found {found}"
+                )
 
     def game(self, name: str | None = None) -> Game:
         """The game called ``name``, or the only game when ``name`` is ``None``.
@@ -324,7 +355,7 @@ class Scenario:
         return FormatError(f"{format_key_path(path)}: {message}", path=self.path, line=line)
 
     def equals(self, other: object) -> bool:
-        """Same meta, parameters, games (by value), notes and raw tables.
+        """Same meta, parameters, games (by value), ordinal games, notes and raw tables.
 
         ``path``, ``text`` and ``bindings`` are not compared.
         """
@@ -339,6 +370,7 @@ class Scenario:
             == [(r.key, _plain(r.data)) for r in other.recommendations]
             and _plain(dict(self.extra)) == _plain(dict(other.extra))
             and dict(self.notes) == dict(other.notes)
+            and self.ordinal == other.ordinal
         )
 
     def __eq__(self, other: object) -> bool:
@@ -352,6 +384,13 @@ class Scenario:
             f"Scenario({self.meta.id!r}, games={list(self.games)}, "
             f"parameters={list(self.parameters.names)})"
         )
+
+
+def _integer_payoffs(game: NormalFormGame) -> bool:
+    """Whether every payoff of an exact game is an integer (ranks of an ordinal game)."""
+    return game.is_exact and all(
+        Fraction(v).denominator == 1 for v in game.payoffs.ravel().tolist()
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -496,6 +535,8 @@ class _Reader:
         self._locator: _Locator | None = None
         self.parameters = Parameters([])
         self.bindings: dict[str, dict[str, str]] = {}
+        self.ordinal: set[str] = set()
+        self.replacements: dict[str, NormalFormGame] = {}
 
     @property
     def locator(self) -> _Locator:
@@ -678,7 +719,11 @@ def read_scenario(path: str | Path, values: Mapping[str, Any] | None = None) -> 
 
 
 def parse_scenario(
-    text: str, path: str | Path | None = None, values: Mapping[str, Any] | None = None
+    text: str,
+    path: str | Path | None = None,
+    values: Mapping[str, Any] | None = None,
+    *,
+    games: Mapping[str, NormalFormGame] | None = None,
 ) -> Scenario:
     """Read a scenario from TOML text.
 
@@ -693,12 +738,21 @@ def parse_scenario(
         as ``"3/5"`` read like the file's own values). Each is checked against its
         parameter's range, and every expression of the file is evaluated with it, so errors
         keep the file's name and lines.
+    games
+        Normal-form games to use in place of the file's games of the same names (with the
+        same players and strategies). The file's tables are still read and checked; games
+        built on a replaced one (a repeated game's ``stage``) use the replacement, and a
+        replaced game is no longer listed in :attr:`Scenario.ordinal`. This is how
+        :mod:`equishift.recommendations.ordinal` puts cardinal payoffs in place of ranks.
 
     Raises
     ------
     FormatError
         For TOML syntax errors (with tomllib's line), an unknown parameter in ``values``, a
         value outside its range, and every semantic problem.
+    GameError
+        When ``games`` names a game the file does not have, or one whose players or
+        strategies differ from the file's.
 
     Examples
     --------
@@ -719,6 +773,15 @@ value 5 outside its range [0, 2]
     ...
     equishift.games.errors.FormatError: x.toml:3: game.player: unknown key 'player'; did you \
 mean 'players'?
+    >>> ranks = ('[game]\\nform = "normal"\\nordinal = true\\nplayers = ["A", "B"]\\n'
+    ...          'strategies = { A = ["x", "y"], B = ["z"] }\\npayoffs = [[[2, 1]], [[1, 2]]]')
+    >>> s = parse_scenario(ranks)
+    >>> s.ordinal, s.game().payoff(("x", "z"))
+    (frozenset({'game'}), (Fraction(2, 1), Fraction(1, 1)))
+    >>> cardinal = s.game().with_payoffs([[["3/4", 0]], [[0, "1/2"]]])
+    >>> t = parse_scenario(ranks, games={"game": cardinal})
+    >>> t.game().payoff(("x", "z")), t.ordinal
+    ((Fraction(3, 4), Fraction(0, 1)), frozenset())
     """
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -733,6 +796,14 @@ mean 'players'?
     reader = _Reader(text, path)
     if values:
         _replace_values(reader, data, values)
+    if games:
+        for name, game in games.items():
+            if not isinstance(game, NormalFormGame):
+                raise GameError(
+                    f"parse_scenario(): games[{name!r}] must be a NormalFormGame, "
+                    f"not {type(game).__name__}"
+                )
+        reader.replacements = dict(games)
     return _scenario(reader, data)
 
 
@@ -786,6 +857,12 @@ def _scenario(r: _Reader, data: dict[str, Any]) -> Scenario:
         RawTable(f"recommendations[{k}]", t, r.locator.line(("recommendations", k)))
         for k, t in enumerate(recs)
     )
+    unknown = [name for name in r.replacements if name not in specs]
+    if unknown:
+        raise GameError(
+            f"parse_scenario(): no game {unknown[0]!r} in the file to replace; its games are "
+            + (", ".join(repr(g) for g in specs) or "none")
+        )
     built: dict[str, Game] = {}
     notes: dict[str, str] = {}
     for name, (where, spec) in specs.items():
@@ -802,6 +879,7 @@ def _scenario(r: _Reader, data: dict[str, Any]) -> Scenario:
         bindings=r.bindings,
         path=r.path,
         text=r.text,
+        ordinal=frozenset(n for n in built if n in r.ordinal and n not in r.replacements),
     )
 
 
@@ -887,6 +965,52 @@ def _game(
 ) -> Game:
     if name in built:
         return built[name]
+    game = _read_game(r, name, where, spec, specs, built, stack)
+    replacement = r.replacements.get(name)
+    if replacement is None:
+        return game
+    if not isinstance(game, NormalFormGame | ParametricGame) or (
+        game.players,
+        game.strategies,
+    ) != (replacement.players, replacement.strategies):
+        raise GameError(
+            f"parse_scenario(): games[{name!r}] must have the players and strategies of the "
+            f"file's game {name!r}"
+        )
+    return replacement
+
+
+def _ordinal_flag(r: _Reader, where: KeyPath, spec: Mapping[str, Any]) -> bool:
+    """The ``ordinal`` key of a game table (``False`` when absent); it must be a boolean."""
+    if "ordinal" not in spec:
+        return False
+    value = spec["ordinal"]
+    if not isinstance(value, bool):
+        r.fail(
+            (*where, "ordinal"),
+            f"expected true or false (payoffs are ranks only), found {_describe(value)}",
+        )
+    return value
+
+
+def _read_game(
+    r: _Reader,
+    name: str,
+    where: KeyPath,
+    spec: dict[str, Any],
+    specs: Mapping[str, tuple[KeyPath, dict[str, Any]]],
+    built: dict[str, Game],
+    stack: tuple[str, ...],
+) -> Game:
+    if "ordinal" in spec and _ordinal_flag(r, where, spec):
+        form = spec.get("form")
+        if "gambit" in spec or (isinstance(form, str) and form != "normal"):
+            shown = "a Gambit import" if "gambit" in spec else f"form = {form!r}"
+            r.fail(
+                (*where, "ordinal"),
+                f'ordinal = true needs a game written with form = "normal" and its ranks '
+                f"as payoffs; found {shown}",
+            )
     if "gambit" in spec:
         return _gambit_game(r, where, spec)
     form = r.text_value(r.require(spec, "form", where), (*where, "form"))
@@ -988,6 +1112,7 @@ def _normal(
     cells = np.empty((*shape, n), dtype=object)
     texts: dict[tuple[int, ...], str] = {}
     uses_parameters = False
+    ordinal = _ordinal_flag(r, where, spec)
 
     def cell(value: Any, pos: tuple[int, ...], here: KeyPath, profile: str) -> None:
         nonlocal uses_parameters
@@ -1002,6 +1127,15 @@ def _normal(
                 "(one per player)",
             )
         for i, v in enumerate(value):
+            if ordinal:
+                if isinstance(v, bool) or not isinstance(v, int):
+                    r.fail(
+                        (*here, i),
+                        "expected an integer rank (ordinal = true: each payoff is the "
+                        f"player's rank of the outcome, higher is better), found {_describe(v)}",
+                    )
+                cells[(*pos, i)] = Fraction(v)
+                continue
             if isinstance(v, str):
                 expr = r.expression(v, (*here, i))
                 if expr.free_symbols:
@@ -1053,6 +1187,14 @@ def _normal(
         r.fail(
             (*where, "arithmetic"), f"expected 'exact' or 'float', found {_describe(arithmetic)}"
         )
+    if ordinal:
+        if arithmetic == "float":
+            r.fail(
+                (*where, "arithmetic"),
+                "the ranks of an ordinal game are exact integers; remove "
+                "'arithmetic = \"float\"' or 'ordinal = true'",
+            )
+        r.ordinal.add(name)
     for pos, text in texts.items():
         prof = ", ".join(strategies[i][j] for i, j in enumerate(pos[:-1]))
         r.bind(name, f"payoffs.{prof}[{pos[-1]}]", text)
@@ -1291,6 +1433,12 @@ def _normal_inline(r: _Reader, name: str, at: KeyPath, spec: dict[str, Any]) -> 
     if form != "normal":
         r.fail((*at, "form"), f"an inline stage game must be in normal form, found {form!r}")
     r.keys(spec, _NORMAL_KEYS, at)
+    if _ordinal_flag(r, at, spec):
+        r.fail(
+            (*at, "ordinal"),
+            "an inline stage game cannot be ordinal; write it as its own [games.NAME] table "
+            "with ordinal = true and refer to it by name",
+        )
     title = r.text_value(spec.get("title", ""), (*at, "title"))
     return _normal(r, name, at, spec, title)
 
@@ -1824,6 +1972,8 @@ def write_scenario(scenario: Scenario) -> str:
     games: dict[str, Any] = {}
     for name, game in scenario.games.items():
         data = _game_data(scenario, name, game)
+        if name in scenario.ordinal:
+            data = {"form": data.pop("form"), "ordinal": True, **data}
         if name in scenario.notes:
             data["notes"] = scenario.notes[name]
         games[name] = data
