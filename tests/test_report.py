@@ -1,27 +1,34 @@
-"""The briefing report: golden Markdown, JSON round trip, atomic writes, HTML basics."""
+"""The briefing report: golden Markdown, JSON round trip, atomic writes, HTML basics, and the
+briefing with robustness and verdict maps."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from dataclasses import replace
 from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from equishift.games import NormalFormGame
 from equishift.games.examples import example_path
 from equishift.games.extensive_form import ExtensiveFormGame
-from equishift.recommendations.brief import DF, RECOMMENDATIONS, brief_games
+from equishift.recommendations.brief import RECOMMENDATIONS, brief_games
 from equishift.recommendations.evaluate import Evaluation, evaluate
+from equishift.recommendations.maps import ParameterEffect, Regimes, VerdictMap
 from equishift.recommendations.recommendation import Recommendation, ThresholdBelow
+from equishift.recommendations.robustness import Flip, Robustness, Sensitivity
 from equishift.recommendations.transforms import MakeRepeated
 from equishift.report import (
     Briefing,
     ReportError,
     TreeFigure,
+    briefing_extras,
     build_briefing,
     figure_filename,
     render_html,
@@ -123,13 +130,245 @@ def test_degenerate_game_is_a_caveat(briefing: Briefing) -> None:
     assert any("degenerate" in c for c in r4.caveats)
 
 
-def test_robustness_is_rendered_when_present() -> None:
-    ev = evaluate(DF, brief_games())
-    object.__setattr__(ev, "robustness", SimpleNamespace(probability=0.8, samples=1000))
-    b = build_briefing([ev])
-    assert b.summary.rows[0].robustness == "works in 80% of sampled parameter values"
-    assert b.summary.figure is not None and b.summary.figure.name == "robustness"
-    assert "80%" in render_markdown(b)
+# -- robustness and verdict maps --------------------------------------------------------------
+def _df_robustness(seed: int = 0) -> Robustness:
+    """A robustness result of DF with round numbers (built directly: no sampling here)."""
+    sens = (
+        Sensitivity("delta", Fraction(99, 200), 0.05, 0.62, 32, 32),
+        Sensitivity("T_D", Fraction(6), 0.45, 0.22, 32, 32),
+        Sensitivity("R_D", Fraction(3), 0.34, 0.34, 32, 32),
+    )
+    return Robustness(
+        scenario="dual-freeze",
+        recommendation_id="DF",
+        method="sobol",
+        seed=seed,
+        n=64,
+        parameters=("T_D", "R_D", "delta"),
+        works=20,
+        fails=39,
+        undetermined=5,
+        probability=20 / 59,
+        interval=(0.2462, 0.4422),
+        sensitivity=sens,
+        default_verdict="works",
+        flip=Flip("delta", Fraction(3, 5), Fraction(1021, 2048), Fraction(1, 10), "does not work"),
+        flips_searched=True,
+        reasons=("SolverError: x",),
+    )
+
+
+def _df_map() -> VerdictMap:
+    """A 3x2 verdict map of DF with regimes (built directly)."""
+    return VerdictMap(
+        scenario="dual-freeze",
+        recommendation_id="DF",
+        x="delta",
+        y="T_D",
+        xs=(Fraction(0), Fraction(3, 5), Fraction(99, 100)),
+        ys=(Fraction(5), Fraction(8)),
+        codes=((1, 0, 0), (1, 1, 2)),
+        default=(Fraction(3, 5), Fraction(5)),
+        default_verdict="works",
+        fixed=(("R_D", Fraction(3)),),
+        choice="sensitivity",
+        ranking=(ParameterEffect("delta", 0.57, "sensitivity"),),
+        regimes=Regimes("baseline", ((0, 0, 0), (0, 1, 1)), (("(Test, Exercise)",), ("(A, B)",))),
+    )
+
+
+@pytest.fixture(scope="module")
+def assessed(evaluations: list[Evaluation]) -> Briefing:
+    return build_briefing(
+        evaluations[:2], robustness={"DF": _df_robustness()}, maps={"DF": _df_map()},
+        map_notes={"R1": "No map was drawn: a reason."},
+    )  # fmt: skip
+
+
+def test_robustness_in_the_summary(assessed: Briefing) -> None:
+    rows = {r.id: r for r in assessed.summary.rows}
+    assert rows["DF"].robustness == "holds in 34% of plausible payoffs (95% CI 25–44%, 64 samples)"
+    assert rows["R1"].robustness == "not assessed"
+    assert "Robustness was assessed for 1 of 2." in assessed.summary.headline
+    fig = assessed.summary.figure
+    assert fig is not None and fig.name == "robustness"
+    (bar,) = fig.bars
+    assert (bar.label, bar.text, bar.low, bar.high) == ("DF", "34%", 0.2462, 0.4422)
+    assert "confidence interval" in fig.xlabel
+
+
+def test_robustness_section_in_plain_words(assessed: Briefing) -> None:
+    r = assessed.sections[0].robustness
+    assert r is not None and r.samples == 64 and r.seed == 0 and r.method == "sobol"
+    assert "works in 20, does not work in 39, and could not be judged in 5" in r.note
+    assert r.hinges.startswith("The verdict hinges most on delta: it works in 5% of the samples")
+    assert "below 0.495" in r.hinges and "Next comes T_D (45%" in r.hinges
+    assert r.flip == (
+        "The smallest single change that reverses the verdict: lowering delta from 3/5 to about "
+        "0.499, a move of 10% of its plausible range; then it does not work."
+    )
+    assert r.figure is not None and r.figure.kind == "tornado"
+    assert [b.parameter for b in r.figure.bars] == ["delta", "T_D", "R_D"]
+    assert (r.figure.bars[0].low, r.figure.bars[0].high) == (0.05, 0.62)
+    assert r.figure.bars[1].low_text == "below 6" and r.figure.bars[1].high_text == "6 or more"
+    assert not any("not assessed" in c for c in assessed.sections[0].caveats)
+    assert any("not assessed" in c for c in assessed.sections[1].caveats)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"flip": None}, "Moving any one value alone, as far as either end"),
+        ({"flip": None, "flips_searched": False}, "was not searched"),
+        ({"flip": None, "default_verdict": "undetermined"}, "no reversing change was looked"),
+    ],
+)
+def test_flip_words(evaluations: list[Evaluation], change: dict[str, Any], words: str) -> None:
+    rob = replace(_df_robustness(), **change)
+    r = build_briefing(evaluations[:1], robustness={"DF": rob}).sections[0].robustness
+    assert r is not None and words in r.flip
+
+
+def test_undecided_robustness_and_flat_sensitivity(evaluations: list[Evaluation]) -> None:
+    flat = (Sensitivity("delta", Fraction(1, 2), 1.0, 1.0, 2, 2),)
+    rob = replace(_df_robustness(), probability=None, sensitivity=flat)
+    b = build_briefing(evaluations[:1], robustness={"DF": rob})
+    assert b.summary.rows[0].robustness == "not judged in any of 64 samples"
+    assert b.summary.figure is None
+    r = b.sections[0].robustness
+    assert r is not None and r.figure is None and "No single value" in r.hinges
+    render_markdown(b)
+    render_html(b)
+
+
+def test_map_in_the_section(assessed: Briefing) -> None:
+    view = assessed.sections[0].verdict_map
+    assert view is not None and assessed.sections[1].verdict_map is None
+    fig = view.figure
+    assert (fig.kind, fig.xlabel, fig.ylabel, fig.default) == ("map", "delta", "T_D", (0.6, 5.0))
+    assert fig.verdicts == ((1, 0, 0), (1, 1, 2))
+    assert fig.regime_legend == ("(Test, Exercise)", "(A, B)")
+    assert "delta from 0 to 0.99 and T_D from 5 to 8" in view.text
+    assert "the robustness analysis found the verdict hinges on most" in view.text
+    assert "It works at 33% of the map's 6 points" in view.text
+    assert "the star marks the default values, where it works" in view.text
+    assert json.loads(view.analysis) == _df_map().to_json()
+    assert figure_svg(fig).startswith("<svg")
+    assert assessed.sections[1].map_note == "No map was drawn: a reason."
+
+
+def test_stamp_records_sampling_and_maps(assessed: Briefing, evaluations: list[Evaluation]) -> None:
+    st = assessed.stamp
+    assert st.seed == 0  # taken from the robustness analyses when not given
+    (rec,) = st.sampling
+    assert (rec.recommendation, rec.samples, rec.seed, rec.method) == ("DF", 64, 0, "sobol")
+    (m,) = st.maps
+    assert (m.x, m.y, m.nx, m.ny, m.choice) == ("delta", "T_D", 3, 2, "sensitivity")
+    text = render_markdown(assessed)
+    assert "- robustness of DF: 64 samples (sobol, seed 0) of dual-freeze over T_D" in text
+    assert "- verdict map of DF: 3×2 grid of dual-freeze over delta and T_D" in text
+    given = build_briefing(evaluations[:1], robustness={"DF": _df_robustness(seed=5)}, seed=7)
+    assert given.stamp.seed == 7 and given.stamp.sampling[0].seed == 5
+
+
+def test_markdown_with_robustness_and_map(assessed: Briefing) -> None:
+    text = render_markdown(assessed)
+    assert "It holds in 34% of plausible payoffs (95% CI 25–44%, 64 samples)." in text
+    assert "| delta | below 0.495 | 5% | 0.495 or more | 62% |" in text
+    assert "### Where it works: delta and T_D" in text
+    assert "*No map was drawn: a reason.*" in text
+    for fig in assessed.figures():
+        assert f"]({figure_filename(fig)})" in text
+    names = [f.name for f in assessed.figures()]
+    assert {"robustness", "DF-tornado", "DF-map"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_json_carries_every_number(assessed: Briefing) -> None:
+    data = json.loads(render_json(assessed))
+    df = data["sections"][0]
+    assert df["robustness"]["analysis"] == _df_robustness().to_json()
+    assert df["verdict_map"]["analysis"] == _df_map().to_json()
+    assert data["sections"][1]["robustness"] is None
+    back = Briefing.from_json(data)
+    assert back == assessed
+    assert render_json(back) == render_json(assessed)
+
+
+def test_json_written_before_robustness_still_reads(briefing: Briefing) -> None:
+    data = json.loads(render_json(briefing))
+    for s in data["sections"]:
+        del s["verdict_map"], s["map_note"]
+    for key in ("sampling", "maps"):
+        del data["stamp"][key]
+    assert Briefing.from_json(data) == briefing
+
+
+def test_unknown_keys_are_refused(evaluations: list[Evaluation]) -> None:
+    with pytest.raises(ValueError, match="robustness given for 'R5'"):
+        build_briefing(evaluations[:1], robustness={"R5": _df_robustness()})
+    with pytest.raises(ValueError, match="is of 'DF'"):
+        build_briefing(evaluations[:2], robustness={"R1": _df_robustness()})
+    with pytest.raises(ValueError, match="the map given for 'R1' is of 'DF'"):
+        build_briefing(evaluations[:2], maps={"R1": _df_map()})
+
+
+def test_html_with_robustness_and_map(assessed: Briefing) -> None:
+    page = render_html(assessed)
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.errors == [] and checker.stack == []
+    assert checker.counts["svg"] == len(assessed.figures())
+    assert len(checker.ids) == len(set(checker.ids))
+    assert checker.urls == []
+    assert "<h3>Where it works: delta and T_D</h3>" in page
+
+
+def test_briefing_extras_computes_what_build_takes(evaluations: list[Evaluation]) -> None:
+    steps: list[tuple[str, int, int]] = []
+    chosen = [ev for ev in evaluations if ev.recommendation.id in ("R1", "R8")]
+    extras = briefing_extras(
+        chosen, n_samples=8, seed=2, map_size=3, flips=False,
+        progress=lambda step, done, total: steps.append((step, done, total)),
+    )  # fmt: skip
+    assert steps == [
+        ("robustness R1", 0, 4), ("map R1", 1, 4), ("robustness R8", 2, 4), ("map R8", 3, 4),
+        ("done", 4, 4),
+    ]  # fmt: skip
+    assert set(extras.robustness) == {"R1", "R8"} and set(extras.maps) == {"R1"}
+    assert extras.robustness["R1"].n == 8 and extras.robustness["R1"].seed == 2
+    assert "fewer than two of the uncertain values" in extras.notes["R8"]
+    b = build_briefing(chosen, **extras.build_arguments())
+    assert b.sections[0].verdict_map is not None and b.stamp.seed == 2
+    assert b.sections[1].map_note == extras.notes["R8"]
+    assert "fewer than two" in render_markdown(b)
+
+
+def test_briefing_extras_options(evaluations: list[Evaluation]) -> None:
+    none = briefing_extras(["R8"], n_samples=None, maps=False)
+    assert (dict(none.robustness), dict(none.maps), dict(none.notes)) == ({}, {}, {})
+    unknown = briefing_extras(["X"], n_samples=4, maps=True)
+    assert "No scenario file is known for X" in unknown.notes["X"]
+    maps_only = briefing_extras(["R1"], n_samples=0, map_size=2)
+    assert not maps_only.robustness and maps_only.maps["R1"].choice == "scan"
+
+
+def test_default_briefing_needs_no_matplotlib() -> None:
+    """Building and rendering Markdown without robustness or maps imports no matplotlib."""
+    code = (
+        "import sys\n"
+        "from equishift.recommendations.brief import RECOMMENDATIONS, brief_games\n"
+        "from equishift.recommendations.evaluate import evaluate\n"
+        "from equishift.report import build_briefing, render_markdown\n"
+        "g = brief_games()\n"
+        "render_markdown(build_briefing([evaluate(r, g) for r in RECOMMENDATIONS]))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('matplotlib'))[:3])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert run.stdout.strip() == "[]"
 
 
 def test_sources_and_seed_in_stamp(evaluations: list[Evaluation]) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from equishift.recommendations.brief import RECOMMENDATIONS, brief_games
 from equishift.recommendations.evaluate import evaluate
-from equishift.report import Briefing, build_briefing, write_briefing
+from equishift.report import Briefing, briefing_extras, build_briefing, write_briefing
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -122,5 +122,60 @@ def test_pdf_pages_render(written: dict[str, Path], briefing: Briefing, tmp_path
     pages = sorted(tmp_path.glob("page-*.png"))
     # The summary, at least one page per recommendation, and the stamp.
     assert len(pages) >= len(briefing.sections) + 2
+    for p in pages:
+        assert _non_blank(_png(p)), p.name
+
+
+# -- a briefing with robustness and verdict maps ----------------------------------------------
+@pytest.fixture(scope="module")
+def assessed() -> Briefing:
+    games = brief_games()
+    evaluations = [evaluate(r, games) for r in RECOMMENDATIONS if r.id in ("R1", "R7")]
+    extras = briefing_extras(evaluations, n_samples=16, seed=0, map_size=7)
+    return build_briefing(evaluations, **extras.build_arguments())
+
+
+@pytest.fixture(scope="module")
+def assessed_files(assessed: Briefing, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_briefing(assessed, tmp_path_factory.mktemp("assessed"), formats=("html", "pdf"))
+
+
+def test_assessed_briefing_has_its_figures(assessed: Briefing) -> None:
+    kinds = [f.kind for f in assessed.figures()]
+    assert assessed.summary.figure is not None
+    assert kinds.count("map") == 2 and kinds.count("tornado") >= 1
+
+
+def test_assessed_html_renders_figures(
+    assessed_files: dict[str, Path], assessed: Briefing, tmp_path: Path
+) -> None:
+    run = _chromium(
+        ["--enable-logging=stderr", "--v=0", "--dump-dom", assessed_files["html"].as_uri()],
+        tmp_path / "profile",
+    )
+    dom = run.stdout
+    assert "Where it works" in dom, run.stderr[-2000:]
+    assert dom.count("<svg") == len(assessed.figures())
+    assert [line for line in run.stderr.splitlines() if ":CONSOLE" in line] == []
+    shot = tmp_path / "shot.png"
+    _chromium(
+        [f"--screenshot={shot}", "--window-size=1200,2000", assessed_files["html"].as_uri()],
+        tmp_path / "profile2",
+    )
+    assert shot.exists() and _non_blank(_png(shot))
+
+
+def test_assessed_pdf_renders(
+    assessed_files: dict[str, Path], assessed: Briefing, tmp_path: Path
+) -> None:
+    exe = _binary("pdftoppm")
+    subprocess.run(
+        [exe, "-png", "-r", "50", str(assessed_files["pdf"]), str(tmp_path / "page")],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= len(assessed.sections) + 2
     for p in pages:
         assert _non_blank(_png(p)), p.name

@@ -115,12 +115,18 @@ def write(
     title: str,
     sources: Mapping[str, str],
     seed: int | None = None,
+    extras: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Path], str | None]:
-    """Write the briefing of ``evaluations`` to ``folder``: (files by format, note or None)."""
+    """Write the briefing of ``evaluations`` to ``folder``: (files by format, note or None).
+
+    ``extras`` are more keyword arguments of ``build_briefing`` (robustness, maps, notes).
+    """
     report = _report()
     if report is None:
         return _staged(folder, lambda d: _fallback(evaluations, d, title, sources)), FALLBACK_NOTE
-    briefing = report.build_briefing(evaluations, title=title, sources=dict(sources), seed=seed)
+    briefing = report.build_briefing(
+        evaluations, title=title, sources=dict(sources), seed=seed, **dict(extras or {})
+    )
     return _staged(
         folder, lambda d: report.write_briefing(briefing, d, formats=tuple(formats))
     ), None

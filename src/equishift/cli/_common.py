@@ -128,9 +128,15 @@ class Progress(Protocol):
     def advance(self, description: str | None = None) -> None:
         """One step done; optionally say what comes next."""
 
+    def advance_to(self, done: int) -> None:
+        """``done`` steps done in all."""
+
 
 class _Silent:
     def advance(self, description: str | None = None) -> None:
+        return None
+
+    def advance_to(self, done: int) -> None:
         return None
 
 
@@ -144,6 +150,9 @@ class _RichProgress:
             self._bar.advance(self._task)
         else:
             self._bar.update(self._task, advance=1, description=description)
+
+    def advance_to(self, done: int) -> None:
+        self._bar.update(self._task, completed=done)
 
 
 @contextmanager

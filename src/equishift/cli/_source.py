@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..games.errors import EquishiftError, GameError
-from ..games.formats.scenario import Scenario, parse_scenario
+from ..games.formats.scenario import Scenario, parse_scenario, read_scenario
 from ..games.numbers import format_number, to_number
 from ..recommendations.evaluate import Evaluation, evaluate
 from ..recommendations.recommendation import Recommendation
@@ -53,15 +53,26 @@ def recommendations() -> tuple[Recommendation, ...]:
     return tuple(brief.RECOMMENDATIONS)
 
 
-def find_recommendation(rec_id: str) -> Recommendation:
-    """The recommendation with id ``rec_id`` (case-insensitive).
+def find_recommendation(rec_id: str, scenario: Path | None = None) -> Recommendation:
+    """The recommendation with id ``rec_id`` (case-insensitive): the brief's, else the file's.
 
     Raises
     ------
     BadInput
         For an unknown id, listing the known ones.
     """
-    recs = recommendations()
+    recs = list(recommendations())
+    if scenario is not None:
+        from ..recommendations.evaluate import scenario_recommendations
+
+        try:
+            recs += [
+                r
+                for r in scenario_recommendations(read_scenario(scenario))
+                if r.id not in {b.id for b in recs}
+            ]
+        except EquishiftError as exc:
+            raise BadInput(str(exc)) from None
     for rec in recs:
         if rec.id.lower() == rec_id.strip().lower():
             return rec

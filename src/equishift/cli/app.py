@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -159,6 +160,27 @@ Formats = Annotated[
     ),
 ]
 DEFAULT_TITLE = "Northeast Asian security: the brief's recommendations evaluated"
+DEFAULT_SAMPLES = 10_000
+"""Robustness samples per recommendation in ``equishift brief`` (the whole brief: ~1 s)."""
+
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the robustness sample.")]
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="Processes for the robustness sample (results do not depend on it).",
+        min=1,
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Where the robustness chunks run: serial, processes, or dask (a Dask cluster "
+        "when a distributed client is set up; needs 'pip install dask[distributed]').",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -667,7 +689,20 @@ def evaluate_command(
             show_default=False,
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness sample.")] = 0,
+    seed: Seed = 0,
+    workers: Workers = 1,
+    scheduler: Scheduler = None,
+    ordinal_n: Annotated[
+        int | None,
+        typer.Option(
+            "--ordinal",
+            help="For a scenario whose games are given as preference orders (ordinal = true): "
+            "draw N cardinal games consistent with those orders and report how often the "
+            "verdict holds.",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -688,50 +723,105 @@ def evaluate_command(
       equishift evaluate DF --set delta=0.4
       equishift evaluate R2 --set q=0.9 --set eps=0.05 --json
       equishift evaluate R1 --scenario my-engagement.toml
-      equishift evaluate DF --robustness 200 --seed 1
+      equishift evaluate DF --robustness 10000 --seed 1 --workers 2
+      equishift evaluate R1-ordinal --scenario ordinal-engagement.toml --ordinal 1000
 
     --robustness N draws every parameter of the scenario with a range or distribution N
     times (seeded Sobol sample), re-evaluates the recommendation at each draw and reports how
     often the verdict holds (with a 95% Wilson interval), which parameters decide it and the
-    smallest single-parameter change that reverses it.
+    smallest single-parameter change that reverses it. The draws are solved together in
+    floating point, and every close call again in exact arithmetic (see
+    docs/reference/robustness.md).
     """
     from ._source import evaluate_one, find_recommendation, parse_assignments
 
     with _errors():
-        chosen = find_recommendation(rec)
+        chosen = find_recommendation(rec, scenario)
         values = parse_assignments(set_values or [])
         if robust_n is not None and values:
             raise BadInput("--robustness samples every parameter; it cannot be combined with --set")
+        if ordinal_n is not None and values:
+            raise BadInput("--ordinal samples the payoffs; it cannot be combined with --set")
         with progress(None, f"evaluating {chosen.id}", quiet=quiet):
             ev = evaluate_one(chosen, values, scenario)
         robust = None
         if robust_n is not None:
-            robust = _robustness(chosen.id, scenario, robust_n, seed, quiet)
+            robust = _robustness(chosen.id, scenario, robust_n, seed, quiet, workers, scheduler)
+        ordinal = None
+        if ordinal_n is not None:
+            ordinal = _ordinal(chosen.id, scenario, ordinal_n, seed, quiet)
     if as_json:
         doc = ev.to_json()
         doc["set"] = values
         if robust is not None:
             doc["robustness"] = robust.to_json()
+        if ordinal is not None:
+            doc["ordinal_robustness"] = ordinal.to_json()
         emit_json(doc)
         return
     _render_evaluation(ev, values)
-    if robust is not None:
-        typer.echo("")
-        typer.echo(robust.describe())
+    for extra in (robust, ordinal):
+        if extra is not None:
+            typer.echo("")
+            typer.echo(extra.describe())
 
 
-def _robustness(rec_id: str, scenario: Path | None, n: int, seed: int, quiet: bool) -> Any:
-    """The robustness of ``rec_id``'s verdict on its scenario (given or bundled)."""
+def _scenario_source(rec_id: str, scenario: Path | None) -> str | Path:
+    """The scenario file of ``rec_id``: the one given, else the bundled one."""
     from ..recommendations import brief
-    from ..recommendations.robustness import robustness
 
     source: str | Path | None = scenario
     if source is None:
-        source = getattr(brief, "SCENARIO_OF", {}).get(rec_id)
+        source = brief.SCENARIO_OF.get(rec_id)
     if source is None:
+        from ..recommendations.evaluate import scenario_recommendations
+        from ..recommendations.scenarios import list_scenarios, load_scenario
+
+        for name in list_scenarios():
+            if any(r.id == rec_id for r in scenario_recommendations(load_scenario(name))):
+                return name
         raise BadInput(f"{rec_id} has no scenario file with parameters to sample (give --scenario)")
-    with progress(None, f"sampling {n} parameter draws for {rec_id}", quiet=quiet):
-        return robustness(source, rec_id, n=n, seed=seed)
+    return source
+
+
+def _check_scheduler(scheduler: str | None) -> None:
+    from ..recommendations.robustness import SCHEDULERS
+
+    if scheduler is not None and scheduler not in SCHEDULERS:
+        raise BadInput(f"--scheduler {scheduler!r}: expected one of {', '.join(SCHEDULERS)}")
+
+
+def _robustness(
+    rec_id: str,
+    scenario: Path | None,
+    n: int,
+    seed: int,
+    quiet: bool,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Any:
+    """The robustness of ``rec_id``'s verdict on its scenario (given or bundled)."""
+    from ..recommendations.robustness import robustness
+
+    _check_scheduler(scheduler)
+    source = _scenario_source(rec_id, scenario)
+    with progress(n, f"sampling {rec_id}", quiet=quiet) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.advance_to(done)
+
+        return robustness(
+            source, rec_id, n=n, seed=seed, workers=workers, scheduler=scheduler, progress=advance
+        )
+
+
+def _ordinal(rec_id: str, scenario: Path | None, n: int, seed: int, quiet: bool) -> Any:
+    """Ordinal robustness of ``rec_id`` on its scenario (given or bundled)."""
+    from ..recommendations.ordinal import ordinal_robustness
+
+    source = _scenario_source(rec_id, scenario)
+    with progress(None, f"drawing {n} cardinal games for {rec_id}", quiet=quiet):
+        return ordinal_robustness(source, rec_id, n=n, seed=seed)
 
 
 def _ranking_rows(ranking: Any) -> list[list[str]]:
@@ -758,6 +848,17 @@ def compare(
             metavar="RECS", help="Recommendation ids (default: all).", show_default=False
         ),
     ] = None,
+    robust_n: Annotated[
+        int,
+        typer.Option(
+            "--robustness",
+            help="Also sample each scenario's parameters N times: how often each verdict holds.",
+            min=0,
+        ),
+    ] = 0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    scheduler: Scheduler = None,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -771,21 +872,86 @@ def compare(
     \b
       equishift compare
       equishift compare R2 R3 R4
+      equishift compare --robustness 10000 --workers 2
       equishift compare --json
+
+    --robustness N adds how often each verdict holds over N draws of its scenario's
+    parameters (95% interval) and the parameter it hinges on most.
     """
     from ..recommendations.evaluate import compare_recommendations
     from ._source import all_evaluations, find_recommendation, recommendations
 
     with _errors():
+        _check_scheduler(scheduler)
         recs = [find_recommendation(r) for r in rec_ids] if rec_ids else list(recommendations())
         with progress(len(recs), f"evaluating {recs[0].id}", quiet=quiet) as bar:
             evs = all_evaluations(recs, advance=bar.advance)
         ranking = compare_recommendations(evs)
+        robust = (
+            _brief_robustness([r.id for r in recs], robust_n, seed, workers, scheduler, quiet)
+            if robust_n
+            else {}
+        )
     if as_json:
-        emit_json(ranking.to_json())
+        doc: Any = ranking.to_json()
+        if robust_n:
+            doc = {"ranking": doc, "robustness": {k: v.to_json() for k, v in robust.items()}}
+        emit_json(doc)
         return
-    emit_table(_RANKING_HEADERS, _ranking_rows(ranking))
+    if not robust_n:
+        emit_table(_RANKING_HEADERS, _ranking_rows(ranking))
+    else:
+        rows = []
+        for row, r in zip(_ranking_rows(ranking), ranking.rows, strict=True):
+            rob = robust.get(r.id)
+            rows.append([*row, _holds(rob), _hinges(rob)])
+        emit_table([*_RANKING_HEADERS, "holds in", "hinges on"], rows)
     typer.echo(f"note: {_RANKING_NOTE}")
+    if robust_n:
+        typer.echo(
+            f"note: 'holds in' is the share of {robust_n} seeded draws (seed {seed}) of each "
+            "scenario's parameters where the verdict is 'works', with its 95% interval"
+        )
+
+
+def _holds(rob: Any) -> str:
+    if rob is None:
+        return "not assessed"
+    if rob.probability is None:
+        return "undecided"
+    lo, hi = rob.interval
+    return f"{rob.probability:.0%} ({lo:.0%}-{hi:.0%})"
+
+
+def _hinges(rob: Any) -> str:
+    if rob is None or not rob.sensitivity or rob.sensitivity[0].difference == 0:
+        return "-"
+    return str(rob.sensitivity[0].parameter)
+
+
+def _brief_robustness(
+    ids: list[str], n: int, seed: int, workers: int, scheduler: str | None, quiet: bool
+) -> dict[str, Any]:
+    """Robustness of the brief's recommendations among ``ids``, samples pooled over workers."""
+    from ..recommendations.brief import SCENARIO_OF
+    from ..recommendations.robustness import brief_robustness
+
+    known = [i for i in ids if i in SCENARIO_OF]
+    if not known:
+        return {}
+    with progress(n * len(known), "sampling the recommendations", quiet=quiet) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.advance_to(done)
+
+        return brief_robustness(
+            n=n,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            recommendations=known,
+            progress=advance,
+        )
 
 
 def _parse_range(text: str, steps: int) -> list[Fraction]:
@@ -907,7 +1073,7 @@ def sweep(
     from ._source import evaluate_one, find_recommendation, parse_assignments, prepare
 
     with _errors():
-        chosen = find_recommendation(rec)
+        chosen = find_recommendation(rec, scenario)
         values = parse_assignments(set_values or [])
         if param in values:
             raise BadInput(f"--param {param} is also given with --set; give it once")
@@ -983,21 +1149,80 @@ def sweep(
 
 
 # -- the briefing -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Analysis:
+    """What the briefing computes beyond the evaluations."""
+
+    samples: int = 0
+    seed: int = 0
+    workers: int = 1
+    scheduler: str | None = None
+    maps: bool = False
+
+
+def _extras(evs: list[Any], options: _Analysis, quiet: bool) -> dict[str, Any]:
+    """Robustness (pooled over the workers) and verdict maps, as build_briefing arguments."""
+    if not options.samples and not options.maps:
+        return {}
+    from ..report import briefing_extras
+
+    robust = (
+        _brief_robustness(
+            [ev.recommendation.id for ev in evs],
+            options.samples,
+            options.seed,
+            options.workers,
+            options.scheduler,
+            quiet,
+        )
+        if options.samples
+        else {}
+    )
+    with progress(len(evs), "drawing the verdict maps", quiet=quiet) as bar:
+
+        def advance(step: str, done: int, total: int) -> None:
+            bar.advance_to(done)
+
+        extras = briefing_extras(
+            evs,
+            n_samples=0,
+            seed=options.seed,
+            maps=options.maps,
+            robustness_results=robust,
+            progress=advance,
+        )
+    return extras.build_arguments()
+
+
 def _write_briefing(
-    out: Path, formats: list[str] | None, title: str, quiet: bool
+    out: Path,
+    formats: list[str] | None,
+    title: str,
+    quiet: bool,
+    options: _Analysis | None = None,
 ) -> tuple[Any, dict[str, Path], str | None]:
     from ..recommendations.evaluate import compare_recommendations
     from ._briefing import check_formats, prepare_folder, write
     from ._source import all_evaluations, recommendations, scenario_sources
 
+    options = options or _Analysis()
     fmts = check_formats(formats)
     folder = prepare_folder(out)
     recs = recommendations()
     with progress(len(recs), f"evaluating {recs[0].id}", quiet=quiet) as bar:
         evs = all_evaluations(advance=bar.advance)
     ranking = compare_recommendations(evs)
+    extras = _extras(evs, options, quiet)
     with progress(None, "writing the briefing", quiet=quiet):
-        files, note = write(evs, folder, fmts, title=title, sources=scenario_sources())
+        files, note = write(
+            evs,
+            folder,
+            fmts,
+            title=title,
+            sources=scenario_sources(),
+            seed=options.seed if options.samples else None,
+            extras=extras,
+        )
     return (ranking, evs), files, note
 
 
@@ -1018,11 +1243,29 @@ def _report_files(folder: Path, files: dict[str, Path], note: str | None, quiet:
     typer.echo(f"briefing written to {folder}/: {names}{more}")
 
 
+BriefSamples = Annotated[
+    int,
+    typer.Option(
+        "--robustness",
+        help="Robustness samples per recommendation (0: no robustness analysis).",
+        min=0,
+    ),
+]
+Maps = Annotated[
+    bool, typer.Option("--maps/--no-maps", help="Draw a 2-D verdict map per recommendation.")
+]
+
+
 @app.command()
 def brief(
     out: Out = Path("equishift-briefing"),
     formats: Formats = None,
     title: Title = DEFAULT_TITLE,
+    robust_n: BriefSamples = DEFAULT_SAMPLES,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    scheduler: Scheduler = None,
+    maps: Maps = True,
     as_json: AsJson = False,
     quiet: Quiet = False,
 ) -> None:
@@ -1039,10 +1282,18 @@ def brief(
     \b
       equishift brief
       equishift brief --out reports/2026-11 --format html --format md
+      equishift brief --robustness 100000 --seed 7 --workers 2
+      equishift brief --robustness 0 --no-maps      (fastest: no sampling, no maps)
       equishift brief --json --quiet
+
+    Each verdict comes with its robustness: the share of --robustness draws of the
+    scenario's parameters (seeded) where it holds, what it hinges on, the smallest change
+    that reverses it, and a map of where it works over the two parameters that matter most.
     """
     with _errors():
-        (ranking, evs), files, note = _write_briefing(out, formats, title, quiet)
+        _check_scheduler(scheduler)
+        options = _Analysis(robust_n, seed, workers, scheduler, maps)
+        (ranking, evs), files, note = _write_briefing(out, formats, title, quiet, options)
     if as_json:
         emit_json(
             {

@@ -5,6 +5,8 @@ into a :class:`Briefing` (frozen plain data: an executive summary, one section p
 recommendation, a reproducibility stamp). The renderers format it -- Markdown, one
 self-contained HTML page, PDF, JSON -- and :func:`write_briefing` writes them to a folder,
 atomically. Nothing here solves a game; matplotlib is imported only when a figure is drawn.
+:func:`briefing_extras` computes what a briefing may show besides: robustness analyses and
+verdict maps (the expensive part, run only when asked).
 
 Examples
 --------
@@ -16,6 +18,7 @@ Of 1 recommendation evaluated, 1 (DF) works as modelled. Robustness to uncertain
 """
 
 from .build import DEFAULT_TITLE, build_briefing
+from .extras import BriefingExtras, briefing_extras
 from .model import (
     Assumption,
     Bar,
@@ -24,15 +27,21 @@ from .model import (
     EquilibriumRow,
     Figure,
     GamePicture,
+    MapFigure,
+    MapRecord,
+    MapView,
     MatrixFigure,
     ParameterValue,
     Robustness,
+    SamplingRecord,
     Section,
     ShiftRow,
     Stamp,
     Summary,
     SummaryRow,
     ThresholdRow,
+    TornadoBar,
+    TornadoFigure,
     TreeFigure,
     TreeNode,
 )
@@ -46,21 +55,29 @@ __all__ = [
     "Bar",
     "BarFigure",
     "Briefing",
+    "BriefingExtras",
     "EquilibriumRow",
     "Figure",
     "GamePicture",
+    "MapFigure",
+    "MapRecord",
+    "MapView",
     "MatrixFigure",
     "ParameterValue",
     "ReportError",
     "Robustness",
+    "SamplingRecord",
     "Section",
     "ShiftRow",
     "Stamp",
     "Summary",
     "SummaryRow",
     "ThresholdRow",
+    "TornadoBar",
+    "TornadoFigure",
     "TreeFigure",
     "TreeNode",
+    "briefing_extras",
     "build_briefing",
     "figure_filename",
     "render_html",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..games.continuous import LinearResponseGame
@@ -45,26 +45,38 @@ from .model import (
     EquilibriumRow,
     Figure,
     GamePicture,
+    MapFigure,
+    MapRecord,
+    MapView,
     MatrixFigure,
     ParameterValue,
     Robustness,
+    SamplingRecord,
     Section,
     ShiftRow,
     Stamp,
     Summary,
     SummaryRow,
     ThresholdRow,
+    TornadoBar,
+    TornadoFigure,
     TreeFigure,
     TreeNode,
     evaluation_text,
 )
 
-__all__ = ["DEFAULT_TITLE", "build_briefing"]
+if TYPE_CHECKING:
+    from ..recommendations.maps import VerdictMap
+    from ..recommendations.robustness import Robustness as RobustnessResult
+
+__all__ = ["DEFAULT_TITLE", "build_briefing", "robustness_summary"]
 
 DEFAULT_TITLE = "Policy recommendations: how the equilibria shift"
 MAX_CELLS = 64
 MAX_TREE_NODES = 60
 NOT_ASSESSED = "not assessed"
+MAX_REGIMES = 8
+"""A map outlines the baseline's equilibrium regions only when there are at most this many."""
 
 
 def fmt(x: Any) -> str | None:
@@ -344,7 +356,7 @@ def _and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _caveats(ev: Evaluation) -> tuple[str, ...]:
+def _caveats(ev: Evaluation, robust: bool = False) -> tuple[str, ...]:
     out: list[str] = []
     for when, sol in (("baseline", ev.before), ("changed game", ev.after)):
         if sol is None:
@@ -378,21 +390,191 @@ def _caveats(ev: Evaluation) -> tuple[str, ...]:
             "The equilibria listed are those of the one-shot game; whether repeated play "
             "sustains cooperation is what the thresholds say."
         )
-    if _robustness(ev) is None:
+    if not robust:
         out.append("Robustness to uncertain parameter values was not assessed.")
     return tuple(dict.fromkeys(out))
 
 
-def _robustness(ev: Evaluation) -> Robustness | None:
-    rob = getattr(ev, "robustness", None)
-    if rob is None:
-        return None
-    p = _float(getattr(rob, "probability", None))
-    if p is None:
-        return None
-    n = getattr(rob, "samples", None)
-    text = f"works in {p:.0%} of sampled parameter values"
-    return Robustness(p, text, n if isinstance(n, int) else None, str(getattr(rob, "note", "")))
+def _plain(x: Fraction) -> str:
+    """An exact value for a general reader: small fractions as ``p/q``, others as decimals.
+
+    >>> _plain(Fraction(3, 5)), _plain(Fraction(6)), _plain(Fraction(1021, 2048))
+    ('3/5', '6', '0.499')
+    """
+    if x.denominator <= 12:
+        return format_number(x)
+    return f"{float(x):.3g}"
+
+
+def _share(x: float) -> str:
+    return f"{x:.0%}"
+
+
+_METHOD = {"sobol": "evenly spread quasi-random points", "random": "pseudo-random points"}
+
+
+def _it(verdict: str) -> str:
+    """``"it works"``, ``"it does not work"``, ``"the verdict is undetermined"``."""
+    return "the verdict is undetermined" if verdict == "undetermined" else f"it {verdict}"
+
+
+def _robustness(rid: str, rob: RobustnessResult) -> Robustness:
+    """The briefing's view of a robustness analysis: plain words, a tornado chart, the JSON."""
+    n = rob.n
+    lo, hi = rob.interval
+    text = robustness_summary(rob)
+    varied = ", ".join(rob.parameters) or "none"
+    note = (
+        f"{n} combinations of the uncertain values ({varied}) were drawn across their plausible "
+        f"ranges ({_METHOD.get(rob.method, rob.method)}, seed {rob.seed}): it works in "
+        f"{rob.works}, does not work in {rob.fails}"
+        + (f", and could not be judged in {rob.undetermined}" if rob.undetermined else "")
+        + ". The share counts the combinations that could be judged; the 95% confidence "
+        "interval is how far it may be off because only a sample was drawn."
+    )
+    sens = [
+        s
+        for s in rob.sensitivity
+        if s.difference != 0 and s.rate_low is not None and s.rate_high is not None
+    ]
+    if not rob.sensitivity:
+        hinges = ""
+    elif not sens:
+        hinges = (
+            "No single value changes the success rate between the lower and the upper half "
+            "of its range."
+        )
+    else:
+        top = sens[0]
+        assert top.rate_low is not None and top.rate_high is not None
+        mid = _plain(top.midpoint)
+        hinges = (
+            f"The verdict hinges most on {top.parameter}: it works in {_share(top.rate_low)} "
+            f"of the samples with {top.parameter} below {mid} and in {_share(top.rate_high)} "
+            f"of those with {top.parameter} at {mid} or more."
+        )
+        if len(sens) > 1:
+            nxt = sens[1]
+            assert nxt.rate_low is not None and nxt.rate_high is not None
+            hinges += (
+                f" Next comes {nxt.parameter} ({_share(nxt.rate_low)} in the lower half of its "
+                f"range against {_share(nxt.rate_high)} in the upper half)."
+            )
+    if not rob.flips_searched:
+        flip = "The smallest change that reverses the verdict was not searched."
+    elif rob.default_verdict not in ("works", "does not work"):
+        flip = (
+            "At the default values the verdict is undetermined, so no reversing change was "
+            "looked for."
+        )
+    elif rob.flip is None:
+        flip = (
+            "Moving any one value alone, as far as either end of its plausible range, does not "
+            "reverse the verdict."
+        )
+    else:
+        f = rob.flip
+        verb = "raising" if f.value > f.default else "lowering"
+        rel = float(f.relative_change)
+        size = "less than 1%" if rel < 0.01 else _share(rel)
+        flip = (
+            f"The smallest single change that reverses the verdict: {verb} {f.parameter} from "
+            f"{_plain(f.default)} to about {_plain(f.value)}, a move of {size} of its plausible "
+            f"range; then {_it(f.verdict)}."
+        )
+    figure = None
+    if sens:  # a chart of bars of length zero would say nothing
+        figure = TornadoFigure(
+            f"{_slug(rid)}-tornado",
+            f"{rid}: what the verdict hinges on",
+            tuple(
+                TornadoBar(
+                    s.parameter,
+                    s.rate_low,
+                    s.rate_high,
+                    f"below {_plain(s.midpoint)}",
+                    f"{_plain(s.midpoint)} or more",
+                )
+                for s in rob.sensitivity
+            ),
+            rob.probability,
+            "Share of samples where it works when the value lies in the lower (light) or upper "
+            "(dark) half of its plausible range; the vertical line is the overall share.",
+        )
+    return Robustness(
+        probability=rob.probability,
+        text=text,
+        samples=n,
+        note=note,
+        interval=(lo, hi),
+        seed=rob.seed,
+        method=rob.method,
+        hinges=hinges,
+        flip=flip,
+        figure=figure,
+        analysis=evaluation_text(rob.to_json()),
+    )
+
+
+_CHOICE = {
+    "given": "The two values were chosen by hand.",
+    "sensitivity": "They are the two values the robustness analysis found the verdict hinges "
+    "on most.",
+    "scan": "They are the two values that change the verdict most often when moved one at a "
+    "time across their ranges.",
+}
+
+
+def _map_view(rid: str, m: VerdictMap) -> MapView:
+    """The briefing's view of a verdict map: plain words, the figure, the JSON."""
+    cell = m.default_cell
+    n = len(m.xs) * len(m.ys)
+    text = (
+        f"Where it works when two values change together: {m.x} from {_plain(m.xs[0])} to "
+        f"{_plain(m.xs[-1])} and {m.y} from {_plain(m.ys[0])} to {_plain(m.ys[-1])}, every "
+        f"other value at its default. {_CHOICE.get(m.choice, '')} It works at "
+        f"{_share(m.share_works)} of the map's {n} points"
+    )
+    if cell is not None:
+        text += f"; the star marks the default values, where {_it(m.default_verdict)}."
+    else:
+        text += f"; the default values lie outside the map (there {_it(m.default_verdict)})."
+    regimes: tuple[tuple[int, ...], ...] = ()
+    regime_legend: tuple[str, ...] = ()
+    note = ""
+    if m.regimes is not None:
+        names = tuple("; ".join(eqs) or "no equilibrium found" for eqs in m.regimes.legend)
+        if len(names) == 1:
+            text += (
+                " Before the change the game has the same equilibria everywhere on the map: "
+                f"{names[0]}."
+            )
+        elif len(names) > MAX_REGIMES:
+            text += (
+                f" Before the change the game's equilibria differ across {len(names)} regions "
+                "of the map: too many to outline legibly (they are in the JSON)."
+            )
+        else:
+            regimes, regime_legend = m.regimes.grid, names
+            text += (
+                " Outlined regions (letters) show where the game before the change has "
+                "different equilibria."
+            )
+    figure = MapFigure(
+        name=f"{_slug(rid)}-map",
+        title=f"{rid}: the verdict over {m.x} and {m.y}",
+        xlabel=m.x,
+        ylabel=m.y,
+        xs=tuple(float(v) for v in m.xs),
+        ys=tuple(float(v) for v in m.ys),
+        verdicts=m.codes,
+        legend=("works", "does not work", "undetermined"),
+        default=None if cell is None else (float(m.default[0]), float(m.default[1])),
+        regimes=regimes,
+        regime_legend=regime_legend,
+        note=note,
+    )
+    return MapView(text, figure, evaluation_text(m.to_json()))
 
 
 def _game_settings(game: Any) -> dict[str, str]:
@@ -511,7 +693,12 @@ _TEMPT = {"slack": "no temptation", "binding": "indifferent", "violated": "tempt
 
 
 # -- the briefing -----------------------------------------------------------------------------
-def _section(ev: Evaluation) -> Section:
+def _section(
+    ev: Evaluation,
+    rob: RobustnessResult | None = None,
+    vmap: VerdictMap | None = None,
+    map_note: str = "",
+) -> Section:
     rec = ev.recommendation
     crit = rec.criterion
     target = getattr(crit, "profile", None)
@@ -569,10 +756,12 @@ def _section(ev: Evaluation) -> Section:
         incentives=incentives,
         thresholds=thresholds,
         threshold_figures=_threshold_figures(rec.id, ev.thresholds),
-        robustness=_robustness(ev),
+        robustness=None if rob is None else _robustness(rec.id, rob),
         assumptions=_assumptions(ev),
-        caveats=_caveats(ev),
+        caveats=_caveats(ev, rob is not None),
         evaluation=evaluation_text(ev.to_json()),
+        verdict_map=None if vmap is None else _map_view(rec.id, vmap),
+        map_note=map_note,
     )
 
 
@@ -604,12 +793,24 @@ def _headline(sections: Sequence[Section]) -> str:
     )
 
 
+def _check_keys(what: str, given: Mapping[str, Any] | None, ids: Sequence[str]) -> None:
+    extra = [k for k in (given or {}) if k not in ids]
+    if extra:
+        raise ValueError(
+            f"build_briefing(): {what} given for {', '.join(map(repr, extra))}, which is not "
+            f"among the evaluations ({', '.join(ids) or 'none'})"
+        )
+
+
 def build_briefing(
     evaluations: Sequence[Evaluation],
     *,
     title: str = DEFAULT_TITLE,
     sources: Mapping[str, str] | None = None,
     seed: int | None = None,
+    robustness: Mapping[str, RobustnessResult] | None = None,
+    maps: Mapping[str, VerdictMap] | None = None,
+    map_notes: Mapping[str, str] | None = None,
 ) -> Briefing:
     """The briefing of ``evaluations``: summary, one section each, reproducibility stamp.
 
@@ -622,15 +823,65 @@ def build_briefing(
     sources
         Scenario files used, as ``{name: sha256 hex digest}`` (computed by the caller).
     seed
-        The random seed used for any sampling, recorded in the stamp.
+        The random seed used for any sampling, recorded in the stamp (when ``None`` and every
+        robustness analysis used one seed, that seed).
+    robustness
+        :class:`~equishift.recommendations.robustness.Robustness` results by recommendation
+        id: the summary says how often each holds, and its section shows a tornado chart and
+        the smallest reversing change. Recommendations without one say *not assessed*.
+    maps
+        :class:`~equishift.recommendations.maps.VerdictMap` results by recommendation id,
+        drawn in each section.
+    map_notes
+        Why a recommendation has no map (for example, fewer than two parameters change its
+        verdict), by id; said in its section.
 
     Returns
     -------
     Briefing
         Plain frozen data; render it with :func:`~equishift.report.render_markdown` and
         friends, or write every format with :func:`~equishift.report.write_briefing`.
+
+    Raises
+    ------
+    ValueError
+        When ``robustness``, ``maps`` or ``map_notes`` name a recommendation that is not
+        evaluated, or a result is of another recommendation than its key.
+
+    Examples
+    --------
+    >>> from equishift.recommendations.brief import R1, brief_games
+    >>> from equishift.recommendations.evaluate import evaluate
+    >>> from equishift.recommendations.robustness import robustness
+    >>> rob = robustness("engagement-stag-hunt", "R1", n=8, seed=3, flips=False)
+    >>> b = build_briefing([evaluate(R1, brief_games())], robustness={"R1": rob})
+    >>> b.summary.rows[0].robustness == robustness_summary(rob)
+    True
+    >>> b.stamp.seed, b.stamp.sampling[0].samples, b.stamp.sampling[0].method
+    (3, 8, 'sobol')
     """
-    sections = tuple(_section(ev) for ev in evaluations)
+    ids = [ev.recommendation.id for ev in evaluations]
+    _check_keys("robustness", robustness, ids)
+    _check_keys("a map", maps, ids)
+    _check_keys("a map note", map_notes, ids)
+    for key, result in (robustness or {}).items():
+        if result.recommendation_id != key:
+            raise ValueError(
+                f"build_briefing(): the robustness given for {key!r} is of "
+                f"{result.recommendation_id!r}"
+            )
+    for key, vmap in (maps or {}).items():
+        if vmap.recommendation_id != key:
+            raise ValueError(
+                f"build_briefing(): the map given for {key!r} is of {vmap.recommendation_id!r}"
+            )
+    rob = dict(robustness or {})
+    vmaps = dict(maps or {})
+    notes = dict(map_notes or {})
+    sections = tuple(
+        _section(ev, rob.get(rid), vmaps.get(rid), notes.get(rid, ""))
+        for ev, rid in zip(evaluations, ids, strict=True)
+    )
     rows = tuple(
         SummaryRow(
             s.id,
@@ -641,26 +892,57 @@ def build_briefing(
         )
         for s in sections
     )
-    robust = [s for s in sections if s.robustness is not None]
+    bars = []
+    for s in sections:
+        r = s.robustness
+        if r is None or r.probability is None:
+            continue
+        lo, hi = r.interval if r.interval is not None else (None, None)
+        bars.append(Bar(s.id, r.probability, _share(r.probability), low=lo, high=hi))
     figure = None
-    if robust:
+    if bars:
         figure = BarFigure(
             "robustness",
-            "Share of sampled parameter values where the recommendation works",
-            "probability",
-            tuple(
-                Bar(s.id, s.robustness.probability, f"{s.robustness.probability:.0%}")
-                for s in robust
-                if s.robustness is not None
-            ),
+            "Share of plausible payoffs where each recommendation works",
+            "share of samples where it works (whiskers: 95% confidence interval)",
+            tuple(bars),
         )
     params: list[ParameterValue] = []
     for ev in evaluations:
         params.extend(_parameters(ev))
+    seeds = {r.seed for r in rob.values()}
+    if seed is None and len(seeds) == 1:
+        seed = seeds.pop()
     stamp = Stamp(
         version=__version__,
         sources=tuple(sorted((sources or {}).items())),
         parameters=tuple(params),
         seed=seed,
+        sampling=tuple(
+            SamplingRecord(rid, res.scenario, res.n, res.seed, res.method, res.parameters)
+            for rid in ids
+            if (res := rob.get(rid)) is not None
+        ),
+        maps=tuple(
+            MapRecord(rid, m.scenario, m.x, m.y, len(m.xs), len(m.ys), m.choice)
+            for rid in ids
+            if (m := vmaps.get(rid)) is not None
+        ),
     )
     return Briefing(title, Summary(_headline(sections), rows, figure), sections, stamp)
+
+
+def robustness_summary(rob: RobustnessResult) -> str:
+    """The executive summary's words for a robustness analysis.
+
+    >>> from types import SimpleNamespace
+    >>> robustness_summary(SimpleNamespace(probability=0.34, interval=(0.25, 0.44), n=64))
+    'holds in 34% of plausible payoffs (95% CI 25–44%, 64 samples)'
+    """
+    if rob.probability is None:
+        return f"not judged in any of {rob.n} samples"
+    lo, hi = rob.interval
+    return (
+        f"holds in {_share(rob.probability)} of plausible payoffs "
+        f"(95% CI {lo * 100:.0f}–{hi * 100:.0f}%, {rob.n} samples)"
+    )

@@ -14,12 +14,14 @@ True
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 import re
 import textwrap
 from typing import Any, cast
 
-from .model import BarFigure, Figure, MatrixFigure, TreeFigure
+from .model import BarFigure, Figure, MapFigure, MatrixFigure, TornadoFigure, TreeFigure
 
 __all__ = ["RC", "draw", "figure_svg", "inline_svg"]
 
@@ -37,6 +39,9 @@ RC: dict[str, Any] = {
 EQ_COLOUR = "#2a7f3f"
 TARGET_COLOUR = "#c77c02"
 BAR_COLOUR = "#4a6fa5"
+LOW_COLOUR = "#9fbbe0"
+VERDICT_COLOURS = ("#6a9fd4", "#e8a33d", "#cfcfcf")
+"""Map colours by verdict code: works (blue), does not work (orange), undetermined (grey)."""
 
 
 def _wrap(text: str, width: int = 60) -> str:
@@ -57,6 +62,10 @@ def draw(fig: Figure, make: Any = None) -> Any:
         return _draw_matrix(make, fig)
     if isinstance(fig, TreeFigure):
         return _draw_tree(make, fig)
+    if isinstance(fig, TornadoFigure):
+        return _draw_tornado(make, fig)
+    if isinstance(fig, MapFigure):
+        return _draw_map(make, fig)
     return _draw_bars(make, fig)
 
 
@@ -205,14 +214,20 @@ def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
     ax.set_yticks(ys, [b.label for b in fig.bars])
     ax.set_xlabel(fig.xlabel)
     refs = [b.reference for b in fig.bars if b.reference is not None]
-    lo = min([0.0, *vals, *refs])
-    hi = max([0.0, *vals, *refs])
+    ends = [v for b in fig.bars for v in (b.low, b.high) if v is not None]
+    lo = min([0.0, *vals, *refs, *ends])
+    hi = max([0.0, *vals, *refs, *ends])
     span = (hi - lo) or 1.0
     ax.set_xlim(lo - 0.05 * span, hi + 0.25 * span)
     for y, b in zip(ys, fig.bars, strict=True):
-        ax.text(max(b.value, 0.0) + 0.01 * span, y, b.text, va="center", fontsize=8)
+        right = max(b.value, 0.0, b.high if b.high is not None else 0.0)
+        ax.text(right + 0.015 * span, y, b.text, va="center", fontsize=8)
         if b.reference is not None:
             ax.plot([b.reference] * 2, [y - 0.4, y + 0.4], color=TARGET_COLOUR, lw=2)
+        if b.low is not None and b.high is not None:
+            ax.plot([b.low, b.high], [y, y], color="#222222", lw=1)
+            for end in (b.low, b.high):
+                ax.plot([end, end], [y - 0.15, y + 0.15], color="#222222", lw=1)
     if fig.reference_label and refs:
         ax.plot([], [], color=TARGET_COLOUR, lw=2, label=fig.reference_label)
         ax.legend(loc="lower right", fontsize=7, frameon=False)
@@ -223,8 +238,190 @@ def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
     return f
 
 
+def _draw_tornado(mpl: Any, fig: TornadoFigure) -> Any:
+    n = len(fig.bars)
+    note = _wrap(fig.note, 100)
+    lines = note.count("\n") + 1 if note else 0
+    height = 1.3 + 0.4 * n + 0.14 * lines
+    f = mpl(figsize=(6.0, height))
+    bottom = (0.55 + 0.14 * lines) / height
+    top = 1 - 0.35 / height
+    ax = f.add_axes((0.16, bottom, 0.52, top - bottom))
+    base = fig.overall if fig.overall is not None else 0.0
+    ys = list(range(n))[::-1]
+    for y, b in zip(ys, fig.bars, strict=True):
+        for rate, colour, off in ((b.low, LOW_COLOUR, 0.18), (b.high, BAR_COLOUR, -0.18)):
+            if rate is None:
+                continue
+            ax.barh(y + off, rate - base, left=base, height=0.34, color=colour)
+            right = rate >= base
+            ax.text(
+                rate + (0.012 if right else -0.012),
+                y + off,
+                f"{rate:.0%}",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=7,
+            )
+    ax.set_yticks(ys, [b.parameter for b in fig.bars])
+    ax.set_xlim(-0.13, 1.13)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlabel("share of samples where it works")
+    if fig.overall is not None:
+        ax.axvline(base, color="#222222", lw=1)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = [
+        Patch(facecolor=LOW_COLOUR, label="lower half of its range"),
+        Patch(facecolor=BAR_COLOUR, label="upper half of its range"),
+    ]
+    if fig.overall is not None:
+        handles.append(Line2D([], [], color="#222222", lw=1, label=f"overall: {fig.overall:.0%}"))
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False
+    )
+    ax.set_title(_wrap(fig.title, 80), fontsize=9, loc="left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if note:
+        f.text(0.02, 0.02, note, fontsize=7, va="bottom", color="#333333")
+    return f
+
+
+def _edges(values: tuple[float, ...]) -> list[float]:
+    """Cell edges around grid values: midpoints inside, half a step beyond each end."""
+    if len(values) == 1:
+        return [values[0] - 0.5, values[0] + 0.5]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(values)]
+    return [values[0] - (mids[0] - values[0]), *mids, values[-1] + (values[-1] - mids[-1])]
+
+
+def _draw_map(mpl: Any, fig: MapFigure) -> Any:
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
+
+    legend_lines = [f"{chr(65 + k)}: {text}" for k, text in enumerate(fig.regime_legend)]
+    wrapped = [_wrap(line, 90) for line in legend_lines]
+    extra = 0.16 * sum(w.count("\n") + 1 for w in wrapped)
+    height = 4.6 + extra
+    f = mpl(figsize=(6.0, height))
+    bottom = (0.75 + extra) / height
+    ax = f.add_axes((0.14, bottom, 0.6, 1 - bottom - 0.5 / height))
+    xe, ye = _edges(fig.xs), _edges(fig.ys)
+    # One rectangle per run of equal verdicts along a row: far smaller SVG than a cell each.
+    runs: dict[int, list[list[tuple[float, float]]]] = {}
+    for j, row in enumerate(fig.verdicts):
+        i = 0
+        while i < len(row):
+            k = i
+            while k + 1 < len(row) and row[k + 1] == row[i]:
+                k += 1
+            x0, x1, y0, y1 = xe[i], xe[k + 1], ye[j], ye[j + 1]
+            runs.setdefault(row[i], []).append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            i = k + 1
+    for code, polys in sorted(runs.items()):
+        colour = VERDICT_COLOURS[code] if 0 <= code < len(VERDICT_COLOURS) else "#ffffff"
+        ax.add_collection(
+            PolyCollection(polys, facecolors=colour, edgecolors=colour, linewidths=0.4)
+        )
+    if fig.regimes:
+        _outline_regimes(ax, fig, xe, ye)
+    if fig.default is not None:
+        ax.plot(
+            [fig.default[0]],
+            [fig.default[1]],
+            marker="*",
+            ms=14,
+            color="#111111",
+            mec="white",
+            mew=1.0,
+            ls="none",
+        )
+    ax.set_xlim(xe[0], xe[-1])
+    ax.set_ylim(ye[0], ye[-1])
+    ax.set_xlabel(fig.xlabel)
+    ax.set_ylabel(fig.ylabel)
+    ax.set_title(_wrap(fig.title, 70), fontsize=9, loc="left")
+    handles: list[Any] = [
+        Patch(facecolor=c, edgecolor="#666666", label=w)
+        for c, w in zip(VERDICT_COLOURS, fig.legend, strict=True)
+    ]
+    if fig.default is not None:
+        from matplotlib.lines import Line2D
+
+        handles.append(
+            Line2D([], [], marker="*", ms=10, color="#111111", ls="none", label="default values")
+        )
+    ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False
+    )
+    if wrapped:
+        f.text(
+            0.02,
+            0.02,
+            "Before the change, the game's equilibria:\n" + "\n".join(wrapped),
+            fontsize=7,
+            va="bottom",
+            color="#222222",
+        )
+    return f
+
+
+def _outline_regimes(ax: Any, fig: MapFigure, xe: list[float], ye: list[float]) -> None:
+    """Lines along cell edges where the baseline's equilibria change, and a letter per region."""
+    grid = fig.regimes
+    ny, nx = len(grid), len(grid[0])
+    segs: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for j in range(ny):
+        for i in range(nx):
+            if i + 1 < nx and grid[j][i] != grid[j][i + 1]:
+                segs.append(((xe[i + 1], ye[j]), (xe[i + 1], ye[j + 1])))
+            if j + 1 < ny and grid[j][i] != grid[j + 1][i]:
+                segs.append(((xe[i], ye[j + 1]), (xe[i + 1], ye[j + 1])))
+    if segs:
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(segs, colors="#111111", linewidths=1.4))
+    for k in range(len(fig.regime_legend)):
+        cells = [(i, j) for j in range(ny) for i in range(nx) if grid[j][i] == k]
+        if not cells:
+            continue
+        ci = sum(i for i, _ in cells) / len(cells)
+        cj = sum(j for _, j in cells) / len(cells)
+        i, j = min(cells, key=lambda c: ((c[0] - ci) ** 2 + (c[1] - cj) ** 2, c))
+        ax.text(
+            fig.xs[i],
+            fig.ys[j],
+            chr(65 + k),
+            ha="center",
+            va="center",
+            fontsize=9,
+            weight="bold",
+            color="#111111",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+
+
 def figure_svg(fig: Figure) -> str:
-    """The figure as SVG text, starting at ``<svg`` (no XML prolog), deterministic."""
+    """The figure as SVG text, starting at ``<svg`` (no XML prolog), deterministic.
+
+    The HTML and the Markdown of one briefing embed the same figures: each is drawn once
+    (figures are frozen data, so equal figures give equal SVG).
+    """
+    try:
+        return _cached_svg(fig)
+    except TypeError:  # a figure holding something unhashable: draw it each time
+        return _draw_svg(fig)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_svg(fig: Figure) -> str:
+    return _draw_svg(fig)
+
+
+def _draw_svg(fig: Figure) -> str:
     import matplotlib
 
     with matplotlib.rc_context(cast(Any, RC)):

@@ -30,15 +30,21 @@ __all__ = [
     "EquilibriumRow",
     "Figure",
     "GamePicture",
+    "MapFigure",
+    "MapRecord",
+    "MapView",
     "MatrixFigure",
     "ParameterValue",
     "Robustness",
+    "SamplingRecord",
     "Section",
     "ShiftRow",
     "Stamp",
     "Summary",
     "SummaryRow",
     "ThresholdRow",
+    "TornadoBar",
+    "TornadoFigure",
     "TreeFigure",
     "TreeNode",
 ]
@@ -95,13 +101,16 @@ class TreeFigure:
 
 @dataclass(frozen=True)
 class Bar:
-    """One horizontal bar: ``value`` (drawn), and an optional ``reference`` tick (δ in play)."""
+    """One horizontal bar: ``value`` (drawn), an optional ``reference`` tick (δ in play), and
+    optional whiskers from ``low`` to ``high`` (a confidence interval)."""
 
     label: str
     value: float
     text: str
     reference: float | None = None
     reference_text: str = ""
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,58 @@ class BarFigure:
     kind: str = "bars"
 
 
-Figure = MatrixFigure | TreeFigure | BarFigure
+@dataclass(frozen=True)
+class TornadoBar:
+    """One parameter of a tornado chart: the success rate when the parameter lies in the lower
+    and in the upper half of its range (``None`` when no sample fell there), with the halves
+    described as text (``"below 6"``, ``"6 or more"``)."""
+
+    parameter: str
+    low: float | None
+    high: float | None
+    low_text: str
+    high_text: str
+
+
+@dataclass(frozen=True)
+class TornadoFigure:
+    """A tornado chart: per parameter, the success rate in each half of its range, drawn from
+    the overall rate (``overall``); the longest bars are the values the verdict hinges on."""
+
+    name: str
+    title: str
+    bars: tuple[TornadoBar, ...]
+    overall: float | None
+    note: str = ""
+    kind: str = "tornado"
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """The verdict over a grid in two parameters.
+
+    ``verdicts[j][i]`` is the verdict code at ``(xs[i], ys[j])``, an index into ``legend``
+    (``"works"``, ``"does not work"``, ``"undetermined"``); ``default`` is the point of the
+    default values (``None`` when outside the map). ``regimes`` (same shape) index
+    ``regime_legend``: the baseline game's equilibria, drawn as outlined regions when given.
+    """
+
+    name: str
+    title: str
+    xlabel: str
+    ylabel: str
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    verdicts: tuple[tuple[int, ...], ...]
+    legend: tuple[str, ...]
+    default: tuple[float, float] | None
+    regimes: tuple[tuple[int, ...], ...] = ()
+    regime_legend: tuple[str, ...] = ()
+    note: str = ""
+    kind: str = "map"
+
+
+Figure = MatrixFigure | TreeFigure | BarFigure | TornadoFigure | MapFigure
 """Any figure of the briefing."""
 
 
@@ -165,12 +225,33 @@ class Assumption:
 
 @dataclass(frozen=True)
 class Robustness:
-    """How robust a verdict is under parameter uncertainty (when it was assessed)."""
+    """How robust a verdict is under parameter uncertainty (when it was assessed).
 
-    probability: float
+    ``text`` says how often it works, ``hinges`` which values it depends on most (with
+    ``figure``, a tornado chart), ``flip`` the smallest change that reverses it, all in plain
+    words; ``analysis`` is the analysis's own JSON text (every number).
+    """
+
+    probability: float | None
     text: str
     samples: int | None = None
     note: str = ""
+    interval: tuple[float, float] | None = None
+    seed: int | None = None
+    method: str = ""
+    hinges: str = ""
+    flip: str = ""
+    figure: TornadoFigure | None = None
+    analysis: str | None = None
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A verdict map in a section: what it shows in words, the figure, and its JSON text."""
+
+    text: str
+    figure: MapFigure
+    analysis: str
 
 
 @dataclass(frozen=True)
@@ -216,6 +297,8 @@ class Section:
     assumptions: tuple[Assumption, ...]
     caveats: tuple[str, ...]
     evaluation: str
+    verdict_map: MapView | None = None
+    map_note: str = ""
 
 
 # -- summary and stamp ------------------------------------------------------------------------
@@ -250,13 +333,41 @@ class ParameterValue:
 
 
 @dataclass(frozen=True)
+class SamplingRecord:
+    """How one recommendation's robustness was sampled: scenario, samples, seed, method."""
+
+    recommendation: str
+    scenario: str
+    samples: int
+    seed: int
+    method: str
+    parameters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MapRecord:
+    """How one recommendation's verdict map was made: its axes, grid size and axis choice."""
+
+    recommendation: str
+    scenario: str
+    x: str
+    y: str
+    nx: int
+    ny: int
+    choice: str
+
+
+@dataclass(frozen=True)
 class Stamp:
-    """Reproducibility: equishift version, source hashes (name, sha256), parameters, seed."""
+    """Reproducibility: equishift version, source hashes (name, sha256), parameters, seed,
+    and how robustness was sampled and maps were made (empty when they were not)."""
 
     version: str
     sources: tuple[tuple[str, str], ...]
     parameters: tuple[ParameterValue, ...]
     seed: int | None
+    sampling: tuple[SamplingRecord, ...] = ()
+    maps: tuple[MapRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,6 +389,10 @@ class Briefing:
                 if pic.figure is not None:
                     out.append(pic.figure)
             out.extend(s.threshold_figures)
+            if s.robustness is not None and s.robustness.figure is not None:
+                out.append(s.robustness.figure)
+            if s.verdict_map is not None:
+                out.append(s.verdict_map.figure)
         return tuple(out)
 
     def to_json(self) -> dict[str, Any]:
@@ -299,19 +414,29 @@ def evaluation_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+_JSON_TEXT = frozenset({"evaluation", "analysis"})
+"""Fields holding canonical JSON text, stored in the JSON briefing as the data itself."""
+
+
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
-            out[f.name] = json.loads(v) if f.name == "evaluation" else _encode(v)
+            out[f.name] = json.loads(v) if f.name in _JSON_TEXT and v is not None else _encode(v)
         return out
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
     return value
 
 
-_FIGURES: dict[str, type[Any]] = {"matrix": MatrixFigure, "tree": TreeFigure, "bars": BarFigure}
+_FIGURES: dict[str, type[Any]] = {
+    "matrix": MatrixFigure,
+    "tree": TreeFigure,
+    "bars": BarFigure,
+    "tornado": TornadoFigure,
+    "map": MapFigure,
+}
 
 
 def _decode(tp: Any, value: Any) -> Any:
@@ -335,9 +460,13 @@ def _decode(tp: Any, value: Any) -> Any:
         hints = get_type_hints(tp, vars(typing) | globals())
         kwargs = {}
         for f in dataclasses.fields(tp):
+            if f.name not in value and f.default is not dataclasses.MISSING:
+                continue  # written before the field existed: keep its default
             v = value[f.name]
             kwargs[f.name] = (
-                evaluation_text(v) if f.name == "evaluation" else _decode(hints[f.name], v)
+                evaluation_text(v)
+                if f.name in _JSON_TEXT and v is not None
+                else _decode(hints[f.name], v)
             )
         return tp(**kwargs)
     if tp is float and isinstance(value, int):

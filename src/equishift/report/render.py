@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .figures import RC, draw, figure_svg, inline_svg
-from .model import Briefing, Figure, GamePicture, Section, ThresholdRow
+from .model import Briefing, Figure, GamePicture, Robustness, Section, Stamp, ThresholdRow
 
 __all__ = ["figure_filename", "render_html", "render_json", "render_markdown", "render_pdf"]
 
@@ -55,6 +55,37 @@ def _in_play(t: ThresholdRow) -> str:
     if t.value_before is not None and t.value_before != t.value:
         return f"{t.value_before} → {t.value}"
     return t.value
+
+
+_CHOSEN = {"given": "chosen by hand", "sensitivity": "by sensitivity", "scan": "by a scan"}
+
+
+def _stamp_lines(stamp: Stamp) -> list[str]:
+    """How robustness was sampled and maps were made, one line each (none when absent)."""
+    out = []
+    for r in stamp.sampling:
+        out.append(
+            f"robustness of {r.recommendation}: {r.samples} samples ({r.method}, seed {r.seed}) "
+            f"of {r.scenario} over {', '.join(r.parameters) or 'no parameters'}"
+        )
+    for m in stamp.maps:
+        out.append(
+            f"verdict map of {m.recommendation}: {m.nx}×{m.ny} grid of {m.scenario} over "
+            f"{m.x} and {m.y} (axes {_CHOSEN.get(m.choice, m.choice)})"
+        )
+    return out
+
+
+def _robustness_paragraphs(r: Robustness) -> list[str]:
+    """The plain-language paragraphs of an assessed robustness, before its table."""
+    out = [f"It {r.text}." + (f" {r.note}" if r.note else "")]
+    if r.hinges:
+        out.append(r.hinges)
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0%}"
 
 
 def _game_line(when: str, pic: GamePicture) -> str:
@@ -100,6 +131,7 @@ def render_markdown(b: Briefing, *, figures: bool = True) -> str:
         out += _section_md(s, fig_md)
     out += ["## Reproducibility", "", f"- equishift version: {b.stamp.version}"]
     out.append(f"- seed: {'none' if b.stamp.seed is None else b.stamp.seed}")
+    out += [f"- {line}" for line in _stamp_lines(b.stamp)]
     if b.stamp.sources:
         out.append("- sources (SHA-256):")
         out += [f"  - `{name}`: `{digest}`" for name, digest in b.stamp.sources]
@@ -156,13 +188,37 @@ def _section_md(s: Section, fig_md: Any) -> list[str]:
         for fig in s.threshold_figures:
             out += fig_md(fig, fig.title)
     out += ["### Robustness", ""]
-    out += [
-        "Not assessed: how the verdict holds up when uncertain parameters vary was not computed."
-        if s.robustness is None
-        else s.robustness.text
-        + (f" ({s.robustness.samples} samples)" if s.robustness.samples else ""),
-        "",
-    ]
+    r = s.robustness
+    if r is None:
+        out += [
+            "Not assessed: how the verdict holds up when uncertain parameters vary was not "
+            "computed.",
+            "",
+        ]
+    else:
+        for para in _robustness_paragraphs(r):
+            out += [para, ""]
+        if r.figure is not None and r.figure.bars:
+            out += ["| Value | Lower half | Works there | Upper half | Works there |"]
+            out += ["|---|---|---|---|---|"]
+            for tb in r.figure.bars:
+                out.append(
+                    f"| {_cell(tb.parameter)} | {tb.low_text} | {_pct(tb.low)} | {tb.high_text} "
+                    f"| {_pct(tb.high)} |"
+                )
+            out.append("")
+            out += fig_md(r.figure, r.figure.title)
+        if r.flip:
+            out += [r.flip, ""]
+    if s.verdict_map is not None:
+        out += [
+            f"### Where it works: {s.verdict_map.figure.xlabel} and {s.verdict_map.figure.ylabel}",
+            "",
+        ]
+        out += [s.verdict_map.text, ""]
+        out += fig_md(s.verdict_map.figure, s.verdict_map.figure.title)
+    elif s.map_note:
+        out += [f"*{s.map_note}*", ""]
     out += ["### Assumptions", ""]
     for a in s.assumptions:
         line = f"- **{a.name}**" + (f": {a.value}" if a.value else "")
@@ -253,6 +309,7 @@ def render_html(b: Briefing) -> str:
     o += ['<section id="stamp" class="stamp">', "<h2>Reproducibility</h2>", "<ul>"]
     o.append(f"<li>equishift version: {_e(b.stamp.version)}</li>")
     o.append(f"<li>seed: {'none' if b.stamp.seed is None else b.stamp.seed}</li>")
+    o += [f"<li>{_e(line)}</li>" for line in _stamp_lines(b.stamp)]
     if b.stamp.sources:
         o.append("<li>sources (SHA-256):<ul>")
         o += [f"<li><code>{_e(n)}</code>: <code>{_e(d)}</code></li>" for n, d in b.stamp.sources]
@@ -332,12 +389,36 @@ def _section_html(s: Section, fig_html: Any) -> list[str]:
         o.append("</tbody></table>")
         o += [fig_html(f, f.title) for f in s.threshold_figures]
     o.append("<h3>Robustness</h3>")
-    o.append(
-        "<p>Not assessed: how the verdict holds up when uncertain parameters vary was not "
-        "computed.</p>"
-        if s.robustness is None
-        else f"<p>{_e(s.robustness.text)}</p>"
-    )
+    r = s.robustness
+    if r is None:
+        o.append(
+            "<p>Not assessed: how the verdict holds up when uncertain parameters vary was not "
+            "computed.</p>"
+        )
+    else:
+        o += [f"<p>{_e(para)}</p>" for para in _robustness_paragraphs(r)]
+        if r.figure is not None and r.figure.bars:
+            o.append(
+                "<table><thead><tr><th>Value</th><th>Lower half</th><th>Works there</th>"
+                "<th>Upper half</th><th>Works there</th></tr></thead><tbody>"
+            )
+            for tb in r.figure.bars:
+                o.append(
+                    f"<tr><td>{_e(tb.parameter)}</td><td>{_e(tb.low_text)}</td>"
+                    f"<td>{_pct(tb.low)}</td><td>{_e(tb.high_text)}</td>"
+                    f"<td>{_pct(tb.high)}</td></tr>"
+                )
+            o.append("</tbody></table>")
+            o.append(fig_html(r.figure, r.figure.title))
+        if r.flip:
+            o.append(f"<p>{_e(r.flip)}</p>")
+    if s.verdict_map is not None:
+        fig = s.verdict_map.figure
+        o.append(f"<h3>Where it works: {_e(fig.xlabel)} and {_e(fig.ylabel)}</h3>")
+        o.append(f"<p>{_e(s.verdict_map.text)}</p>")
+        o.append(fig_html(fig, fig.title))
+    elif s.map_note:
+        o.append(f'<p class="note">{_e(s.map_note)}</p>')
     o.append("<h3>Assumptions</h3><ul>")
     for a in s.assumptions:
         line = f"<li><strong>{_e(a.name)}</strong>" + (f": {_e(a.value)}" if a.value else "")
@@ -421,7 +502,23 @@ def _pdf_lines(b: Briefing) -> Iterator[tuple[str, str | Figure]]:
             for f in s.threshold_figures:
                 yield "fig", f
         yield "h3", "Robustness"
-        yield "p", "Not assessed." if s.robustness is None else s.robustness.text
+        rob = s.robustness
+        if rob is None:
+            yield "p", "Not assessed."
+        else:
+            for para in _robustness_paragraphs(rob):
+                yield "p", para
+            if rob.figure is not None and rob.figure.bars:
+                yield "fig", rob.figure
+            if rob.flip:
+                yield "p", rob.flip
+        if s.verdict_map is not None:
+            fig = s.verdict_map.figure
+            yield "h3", f"Where it works: {fig.xlabel} and {fig.ylabel}"
+            yield "p", s.verdict_map.text
+            yield "fig", fig
+        elif s.map_note:
+            yield "p", s.map_note
         yield "h3", "Assumptions"
         for a in s.assumptions:
             yield (
@@ -442,6 +539,8 @@ def _pdf_lines(b: Briefing) -> Iterator[tuple[str, str | Figure]]:
         f"equishift version {b.stamp.version}; seed "
         + ("none" if b.stamp.seed is None else str(b.stamp.seed)),
     )
+    for line in _stamp_lines(b.stamp):
+        yield "p", f"• {line}"
     for n, d in b.stamp.sources:
         yield "p", f"• {n}: {d}"
     for p in b.stamp.parameters:
