@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..games.errors import EquishiftError
 from .model import Briefing
@@ -66,6 +67,64 @@ def _text(content: str) -> Callable[[Path], None]:
     return write
 
 
+class _PdfInBackground:
+    """The PDF drawn in a forked process while this one writes the other formats.
+
+    The PDF is the slowest format (every figure drawn again for its pages); on a machine with
+    more than one core a child process renders it into a temporary file beside the others.
+    Should the child fail or hang, :meth:`finish` says so and the caller renders the PDF
+    itself, so errors surface as they would without the child.
+    """
+
+    _TIMEOUT = 600.0
+
+    def __init__(self, process: Any, tmp: Path) -> None:
+        self.process = process
+        self.tmp = tmp
+
+    @classmethod
+    def start(cls, briefing: Briefing, folder: Path) -> _PdfInBackground | None:
+        import multiprocessing
+
+        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        fd, name = tempfile.mkstemp(prefix=".briefing.pdf.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        tmp = Path(name)
+
+        def run() -> None:
+            try:
+                render_pdf(briefing, tmp)
+            except BaseException:  # the parent renders again and reports the error
+                os._exit(1)
+            os._exit(0)
+
+        process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+        try:
+            process.start()
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            return None
+        return cls(process, tmp)
+
+    def finish(self, path: Path) -> bool:
+        """Wait for the child; move its PDF to ``path`` (True) or clean up (False)."""
+        self.process.join(self._TIMEOUT)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        ok = self.process.exitcode == 0 and self.tmp.stat().st_size > 0
+        if not ok:
+            with contextlib.suppress(OSError):
+                self.tmp.unlink()
+            return False
+        mask = os.umask(0o022)
+        os.umask(mask)
+        self.tmp.chmod(0o666 & ~mask)
+        os.replace(self.tmp, path)
+        return True
+
+
 def write_briefing(
     briefing: Briefing, folder: Path, formats: Sequence[str] = FORMATS
 ) -> dict[str, Path]:
@@ -96,10 +155,15 @@ def write_briefing(
     except OSError as exc:
         raise ReportError(f"{folder}: cannot create the folder ({exc.strerror})") from exc
     out: dict[str, Path] = {}
-    for fmt in dict.fromkeys(formats):
+    wanted = list(dict.fromkeys(formats))
+    pdf = _PdfInBackground.start(briefing, folder) if "pdf" in wanted and len(wanted) > 1 else None
+    for fmt in wanted:
         path = folder / f"briefing.{fmt}"
         if fmt == "pdf":
-            out[fmt] = _atomic(path, lambda tmp: render_pdf(briefing, tmp))
+            if pdf is None or not pdf.finish(path):
+                out[fmt] = _atomic(path, lambda tmp: render_pdf(briefing, tmp))
+            else:
+                out[fmt] = path
             continue
         if fmt == "md":
             from .figures import figure_svg
