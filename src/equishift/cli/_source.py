@@ -62,20 +62,22 @@ def find_recommendation(rec_id: str, scenario: Path | None = None) -> Recommenda
         For an unknown id, listing the known ones.
     """
     recs = list(recommendations())
-    if scenario is not None:
-        from ..recommendations.evaluate import scenario_recommendations
-
-        try:
-            recs += [
-                r
-                for r in scenario_recommendations(read_scenario(scenario))
-                if r.id not in {b.id for b in recs}
-            ]
-        except EquishiftError as exc:
-            raise BadInput(str(exc)) from None
     for rec in recs:
         if rec.id.lower() == rec_id.strip().lower():
             return rec
+    if scenario is not None:
+        from ..recommendations.evaluate import scenario_recommendations
+
+        if not scenario.is_file():
+            raise BadInput(f"{scenario}: no such file")
+        try:
+            mine = scenario_recommendations(read_scenario(scenario))
+        except EquishiftError as exc:
+            raise BadInput(str(exc)) from None
+        for rec in mine:
+            if rec.id.lower() == rec_id.strip().lower():
+                return rec
+        recs += [r for r in mine if r.id not in {b.id for b in recs}]
     known = ", ".join(r.id for r in recs)
     raise BadInput(f"unknown recommendation {rec_id!r}; expected one of {known}")
 

@@ -719,9 +719,10 @@ def _flip_grid(
     if base not in decided:
         return None
     inverse = {1: WORKS, 0: FAILS, 2: UNDETERMINED}
-    # (relative change, value, its neighbour towards the default, parameter, default)
-    candidates: list[tuple[Fraction, Fraction, Fraction, str, Fraction]] = []
-    for p in builder.default.parameters.values():
+    # (relative change, file order, value, its neighbour towards the default, name, default):
+    # of equally small changes, the parameter written first in the file is reported.
+    candidates: list[tuple[Fraction, int, Fraction, Fraction, str, Fraction]] = []
+    for order, p in enumerate(builder.default.parameters.values()):
         if p.range is None or not isinstance(p.value, Fraction):
             continue
         low, high = Fraction(p.range[0]), Fraction(p.range[1])
@@ -745,10 +746,10 @@ def _flip_grid(
                 )
                 if status in decided and status != base:
                     rel = abs(value - origin) / width
-                    candidates.append((rel, value, value - step, p.name, origin))
+                    candidates.append((rel, order, value, value - step, p.name, origin))
                     break
     # Confirm the nearest candidate exactly: a reversal there, the default's verdict next to it.
-    for rel, value, before, name, origin in sorted(candidates):
+    for rel, _order, value, before, name, origin in sorted(candidates):
         status = _verdict(builder, rec_id, {name: value})[0]
         kept = base if before == origin else _verdict(builder, rec_id, {name: before})[0]
         if status in decided and status != base and kept == base:
