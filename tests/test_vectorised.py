@@ -57,7 +57,11 @@ def test_vectorised_equals_exact(rec_id: str) -> None:
     slow = robustness(source, rec_id, n=40, seed=5, method="random", flips=False, exact=True)
     assert fast.rule == _MINE[rec_id] and slow.rule is None
     assert slow.exact_evaluations == 40
-    assert (fast.works, fast.fails, fast.undetermined) == (slow.works, slow.fails, slow.undetermined)
+    assert (fast.works, fast.fails, fast.undetermined) == (
+        slow.works,
+        slow.fails,
+        slow.undetermined,
+    )
     assert fast.sensitivity == slow.sensitivity
     assert fast.exact_evaluations < 40
 
