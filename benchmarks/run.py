@@ -67,6 +67,7 @@ class Results:
     rows: list[Row] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    identical: dict[str, bool] = field(default_factory=dict)
 
     def row(self, task: str, size: str, tool: str) -> Row | None:
         for r in self.rows:
@@ -540,6 +541,15 @@ def bench_brief_robustness(res: Results, n: int, seed: int) -> None:
         res.rows.append(Row(name, f"n={n}", "brief_robustness", None, "-", "past 900 s"))
         return
     count, worker_peak = m.value
+    # The same seed in one process, in two, and through Dask when installed: identical results?
+    same = {"serial": fn(n=n, seed=seed, workers=1) == fn(n=n, seed=seed, workers=2)}
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        same["dask"] = fn(n=n, seed=seed, workers=1) == fn(n=n, seed=seed, scheduler="dask")
+    res.identical = same
     res.rows.append(
         Row(
             name,
@@ -747,13 +757,26 @@ def evaluate_targets(
                     flat,
                 )
             )
-    t.append(
-        Target(
-            "sweeps over processes / Dask with identical results",
-            "not a speed measurement; not measured here",
-            None,
+    same = res.identical
+    if same:
+        shown = "; ".join(
+            f"{'1 process vs 2' if k == 'serial' else '1 process vs Dask'}: "
+            f"{'identical' if v else 'DIFFERENT'}"
+            for k, v in same.items()
         )
-    )
+        if "dask" not in same:
+            shown += " (Dask not installed here)"
+        t.append(
+            Target("sweeps over processes / Dask with identical results", shown, all(same.values()))
+        )
+    else:
+        t.append(
+            Target(
+                "sweeps over processes / Dask with identical results",
+                "not measured (robustness of the brief not run)",
+                None,
+            )
+        )
 
 
 def warm_up() -> None:
