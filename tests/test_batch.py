@@ -304,3 +304,15 @@ def test_streaming_equals_one_batch() -> None:
         list(iter_chunks(lambda s, n: classify_2x2(a[s : s + n], b[s : s + n]), 10_000, 999))
     )
     assert np.array_equal(ids, classify_2x2(a, b))
+
+
+def test_classify_one_byte_words_match_wider_dtypes() -> None:
+    # 1-byte payoffs are ranked by rotating each game's word; wider ones by shifted
+    # comparisons. Both must agree, ties and odd chunk sizes included.
+    rng = np.random.default_rng(12)
+    a, b = rng.integers(-3, 4, size=(2, 50_001, 2, 2), dtype=np.int8)
+    wide = classify_2x2(a.astype(np.int64), b.astype(np.int64))
+    assert (wide == TIED).any() and (wide != TIED).any()
+    for chunk in (None, 1, 7, 4096):
+        assert np.array_equal(classify_2x2(a, b, chunk=chunk), wide)
+    assert np.array_equal(classify_2x2(a.view(np.uint8) ^ np.uint8(0x80), b.astype(np.int16)), wide)

@@ -548,3 +548,20 @@ def test_random_10x10_matches_lemke_howson_and_is_fast() -> None:
     assert_exact_equilibria(A, B, res)
     for label in range(20):
         assert bm.lemke_howson(A, B, initial_label=label) in found
+
+
+@pytest.mark.parametrize("shape", [(3, 25), (2, 70)])
+def test_wide_games_every_equilibrium_exact(shape: tuple[int, int]) -> None:
+    # More than 22 variables (bases seen kept as sorted keys) and more than 62 (keys as
+    # bytes): every equilibrium returned has regret exactly 0 and the count is odd.
+    rng = np.random.default_rng(sum(shape))
+    A = rng.integers(0, 1000, size=shape)
+    B = rng.integers(0, 1000, size=shape)
+    res = bm.all_equilibria(A, B)
+    assert res.complete and res.exact and not res.degenerate
+    assert len(res.equilibria) % 2 == 1
+    for x, y in res.equilibria:
+        ay = [sum(int(A[i, j]) * y[j] for j in range(shape[1])) for i in range(shape[0])]
+        xb = [sum(x[i] * int(B[i, j]) for i in range(shape[0])) for j in range(shape[1])]
+        assert max(ay) == sum(p * v for p, v in zip(x, ay, strict=True))
+        assert max(xb) == sum(q * v for q, v in zip(y, xb, strict=True))

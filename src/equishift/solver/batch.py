@@ -258,19 +258,59 @@ class _ClassifyBuffers:
     """Scratch space for one chunk of :func:`classify_2x2`."""
 
     def __init__(self, chunk: int) -> None:
-        self.up = np.empty(4 * chunk, dtype=bool)
-        self.down = np.empty(4 * chunk, dtype=bool)
+        # ``up`` and ``down`` hold byte-wise comparisons; once both players' codes are
+        # made, the same memory holds the table indices.
+        scratch = np.empty(8 * chunk, dtype=np.uint8)
+        self.up = scratch[: 4 * chunk].view(bool)
+        self.down = scratch[4 * chunk :].view(bool)
+        self.index = scratch.view(np.intp)
         self.tmp = np.empty(chunk, dtype=np.uint32)
+        self.rot = np.empty(chunk, dtype=np.uint32)
         self.codes = (np.empty(chunk, dtype=np.uint32), np.empty(chunk, dtype=np.uint32))
 
     def rank_code(self, flat: NDArray[Any], code: NDArray[np.uint32]) -> NDArray[np.uint32]:
         """Each game's ranks ``r_j = #{cells below cell j}`` as ``r_0 + 4 r_1 + 16 r_2 + 64 r_3``.
 
-        Byte ``j`` of a game's uint32 word accumulates ``r_j``. For a distance ``d``,
-        ``up[p] = cell p < cell p+d`` is shifted up ``d`` bytes (to cell p+d) and
-        ``down[p] = cell p < cell p-d`` down ``d`` bytes (to cell p-d); the comparisons
-        that straddle two games are exactly the bytes shifted out of the word. One
-        multiplication then gathers the four 2-bit ranks into the top byte.
+        Byte ``j`` of a game's uint32 word accumulates ``r_j``; one multiplication then
+        gathers the four 2-bit ranks into the top byte.
+        """
+        if flat.dtype.itemsize == 1:
+            self._rotated_ranks(flat, code)
+        else:
+            self._shifted_ranks(flat, code)
+        np.multiply(code, np.uint32(0x01041040), out=code)
+        np.right_shift(code, np.uint32(24), out=code)
+        return code
+
+    def _rotated_ranks(self, flat: NDArray[Any], code: NDArray[np.uint32]) -> None:
+        """Ranks of 1-byte payoffs: each game is one uint32 word, rotated cell by cell.
+
+        After ``k`` rotations byte ``j`` of the word holds the game's cell ``j + k`` (mod 4),
+        so comparing the rotated words with the payoffs compares every cell with every
+        other cell of its own game, and no comparison straddles two games:
+        ``r_j = sum over k = 1, 2, 3 of [cell j+k < cell j]``.
+        """
+        c = flat.shape[0] // 4
+        rot, tmp = self.rot[:c], self.tmp[:c]
+        cells = flat.view(np.uint32)
+        up, down = self.up.view(np.uint32)[:c], self.down.view(np.uint32)[:c]
+        for k in (1, 2, 3):
+            src = cells if k == 1 else rot
+            np.left_shift(src, np.uint32(24), out=tmp)
+            np.right_shift(src, np.uint32(8), out=rot)
+            np.bitwise_or(rot, tmp, out=rot)
+            np.less(rot.view(flat.dtype), flat, out=(self.up if k == 1 else self.down)[: 4 * c])
+            if k == 2:
+                np.add(up, down, out=code)
+            elif k == 3:
+                np.add(code, down, out=code)
+
+    def _shifted_ranks(self, flat: NDArray[Any], code: NDArray[np.uint32]) -> None:
+        """Ranks of wider payoffs: the flat array compared with itself shifted.
+
+        For a distance ``d``, ``up[p] = cell p < cell p+d`` is shifted up ``d`` bytes (to
+        cell p+d) and ``down[p] = cell p < cell p-d`` down ``d`` bytes (to cell p-d); the
+        comparisons that straddle two games are exactly the bytes shifted out of the word.
         """
         m = flat.shape[0]
         c = m // 4
@@ -286,9 +326,6 @@ class _ClassifyBuffers:
                 np.add(code, tmp, out=code)
             np.right_shift(down, np.uint32(8 * d), out=tmp)
             np.add(code, tmp, out=code)
-        np.multiply(code, np.uint32(0x01041040), out=code)
-        np.right_shift(code, np.uint32(24), out=code)
-        return code
 
 
 def _rank_code(values: Sequence[Any]) -> int:
@@ -402,9 +439,10 @@ def classify_2x2(A: ArrayLike, B: ArrayLike, *, chunk: int | None = None) -> NDA
         row = buf.rank_code(_flat(a, start, stop), buf.codes[0][:c])
         col = buf.rank_code(_flat(b, start, stop), buf.codes[1][:c])
         np.left_shift(row, np.uint32(8), out=row)
-        np.bitwise_or(row, col, out=row)
+        index = buf.index[:c]
+        np.bitwise_or(row, col, out=index)
         res = out[start:stop]
-        class_of.take(row, out=res)
+        class_of.take(index, out=res, mode="clip")  # every index is below 65536
         if floats and np.any(res == TIED):
             # A NaN compares neither < nor >, so it looks like a tie: check tied games only.
             tied = res == TIED

@@ -80,6 +80,7 @@ _PIV_REL = 1e-10  # pivot elements below this (relative to their column) are tre
 _FEAS_TOL = 1e-6  # a basis with a value below -_FEAS_TOL is certainly infeasible
 _FLOAT_SAFE = 2**40  # payoffs (as scaled integers) above this use the exact search
 _CHUNK = 2048  # bases per batched linear-algebra call
+_TABLE_BITS = 22  # up to this many variables, bases seen are marked in a table of 2**nv
 
 
 @dataclass(frozen=True)
@@ -310,21 +311,37 @@ def _batched_inverse(Bm: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDAr
 
 @dataclass
 class _Expansion:
-    """One batch of bases expanded: what was kept and every feasible pivot out of it."""
+    """One batch of bases expanded: what was kept and every feasible pivot out of it.
 
-    kept: NDArray[np.int64]  # (F, r) bases kept (sorted rows)
+    Pivot ``k`` replaces position ``row[k]`` of basis ``parent[k]`` by the nonbasic
+    variable ``entering[k]`` (the ``slot[k]``-th nonbasic column of ``tab``). The
+    neighbouring bases themselves are built only for the pivots that lead somewhere new
+    (:func:`_children`).
+    """
+
+    kept: NDArray[np.int64]  # (F, r) bases kept (row i of Binv belongs to position i)
     Binv: NDArray[np.float64]  # (F, r, r) their inverses
     masks: list[int]  # candidate zero masks of the kept bases
-    children: NDArray[np.int64]  # (K, r) neighbouring bases (rows not sorted)
+    tab: NDArray[np.float64]  # (F, r, d) the nonbasic columns of each kept tableau
     parent: NDArray[np.int64]  # (K,) index into kept
     row: NDArray[np.int64]  # (K,) leaving position in the parent's basis
-    column: NDArray[np.float64]  # (K, r) the entering column of the parent's tableau
+    slot: NDArray[np.int64]  # (K,) entering column of the parent's tableau
+    entering: NDArray[np.int64]  # (K,) entering variable
+
+    def neighbours(self, pick: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
+        """The neighbouring bases of the chosen pivots (rows not sorted)."""
+        f, p, q = self.parent, self.row, self.entering
+        if pick is not None:
+            f, p, q = f[pick], p[pick], q[pick]
+        nb = self.kept[f]
+        nb[np.arange(len(f)), p] = q
+        return nb
 
 
 def _float_expand(
     M: NDArray[np.float64], bases: NDArray[np.int64], Binv: NDArray[np.float64] | None
 ) -> _Expansion:
-    """Expand a batch of feasible bases (each row sorted), inverting them if ``Binv`` is None.
+    """Expand a batch of feasible bases, inverting them if ``Binv`` is None.
 
     Bases that are certainly infeasible or singular are dropped. Every pivot whose
     ratio ties (within tolerance) with the minimum ratio is returned.
@@ -333,55 +350,75 @@ def _float_expand(
     d = nv - r
     if Binv is None:
         Binv, ok = _batched_inverse(np.ascontiguousarray(M[:, bases].transpose(1, 0, 2)))
+        b = Binv.sum(axis=2)
     else:
-        ok = np.asarray(np.isfinite(Binv).all(axis=(1, 2)), dtype=np.bool_)
-    b = Binv.sum(axis=2)
+        b = Binv.sum(axis=2)
+        # A non-finite entry of Binv makes its row sum non-finite, so finite sums mean a
+        # finite Binv; otherwise (rare) check the entries themselves.
+        ok = np.isfinite(b).all(axis=1)
+        if not ok.all():
+            ok = np.asarray(np.isfinite(Binv).all(axis=(1, 2)), dtype=np.bool_)
     ok &= b.min(axis=1) >= -_FEAS_TOL
     if not ok.all():
         bases, Binv, b = bases[ok], Binv[ok], b[ok]
     F = len(bases)
-    is_basic = np.zeros((F, nv), dtype=bool)
-    np.put_along_axis(is_basic, bases, True, axis=1)
-    nonbasic = np.nonzero(~is_basic)[1].reshape(F, d)
-    zero = ~is_basic
-    np.put_along_axis(zero, bases, b <= _ZERO_TOL, axis=1)
+    at = np.arange(F)[:, None]
+    zero = np.ones((F, nv), dtype=bool)
+    zero[at, bases] = False
+    nonbasic = np.nonzero(zero)[1].reshape(F, d)
+    zero[at, bases] = b <= _ZERO_TOL
     tab = Binv @ np.ascontiguousarray(M[:, nonbasic].transpose(1, 0, 2))  # (F, r, d)
-    colmax = np.maximum(np.abs(tab).max(axis=1, keepdims=True), 1.0)
-    threshold = _PIV_REL * colmax
-    piv_ok = tab > threshold
-    ratio = np.full(tab.shape, np.inf)
-    np.divide(np.maximum(b, 0.0)[:, :, None], tab, out=ratio, where=piv_ok)
-    limit = ratio.min(axis=1, keepdims=True) + _TIE_TOL
+    # The ratio test works on the tableaux laid out as (r, F, d), so that every reduction
+    # over a column's rows runs over the leading axis.
+    tab_r = np.ascontiguousarray(tab.transpose(1, 0, 2))
+    threshold = np.abs(tab_r).max(axis=0)  # (F, d): each column's largest magnitude
+    np.maximum(threshold, 1.0, out=threshold)
+    threshold *= _PIV_REL
+    piv_ok = tab_r > threshold
+    # ratio = b / entry where the entry is a pivot candidate; elsewhere the denominator is
+    # +0, so the ratio is +inf or (for b = 0) NaN, which the minimum ignores. Both only
+    # match a limit that is itself infinite or NaN, and such matches are masked by piv_ok.
+    den = np.multiply(tab_r, piv_ok)
+    np.abs(den, out=den)
+    np.maximum(b, 0.0, out=b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.divide(b.T[:, :, None], den, out=den)
+    limit = np.fmin.reduce(ratio, axis=0)
+    limit += _TIE_TOL
     ties = ratio <= limit
     ties &= piv_ok
-    f, p, c = np.nonzero(ties)
-    nb = bases[f]
-    nb[np.arange(len(f)), p] = nonbasic[f, c]
+    flat = np.flatnonzero(ties.transpose(1, 0, 2))  # in (basis, row, column) order
+    f, rest = np.divmod(flat, r * d)
+    p, c = np.divmod(rest, d)
     return _Expansion(
         kept=bases,
         Binv=Binv,
         masks=_masks(zero),
-        children=nb,
+        tab=tab,
         parent=f,
         row=p,
-        column=tab[f, :, c],
+        slot=c,
+        entering=nonbasic[f, c],
     )
 
 
 def _children(
     ex: _Expansion, pick: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The chosen children with sorted rows, and their inverses by a pivot update."""
-    nb = ex.children[pick]
-    order = np.argsort(nb, axis=1)
-    par = ex.Binv[ex.parent[pick]]  # (K, r, r)
-    u = ex.column[pick]  # (K, r)
-    p = ex.row[pick]
+    """The chosen children (rows in pivot order) and their inverses by a pivot update.
+
+    Row ``i`` of an inverse belongs to position ``i`` of its basis, so the rows of a basis
+    need not be sorted while its inverse is carried along.
+    """
+    nb = ex.neighbours(pick)
+    f, p = ex.parent[pick], ex.row[pick]
+    par = ex.Binv[f]  # (K, r, r)
+    u = ex.tab[f, :, ex.slot[pick]]  # (K, r): the entering columns
     k = np.arange(len(pick))
     prow = par[k, p, :] / u[k, p][:, None]  # (K, r)
     new = par - u[:, :, None] * prow[:, None, :]
     new[k, p, :] = prow
-    return np.take_along_axis(nb, order, axis=1), np.take_along_axis(new, order[:, :, None], axis=1)
+    return nb, new
 
 
 _Nodes = tuple[NDArray[np.int16], list[int], bool]
@@ -391,7 +428,7 @@ whether the search finished."""
 
 def _nodes(chunks: list[NDArray[np.int64]], masks: list[int], r: int, done: bool) -> _Nodes:
     bases = np.concatenate(chunks) if chunks else np.zeros((0, r), dtype=np.int64)
-    return bases.astype(np.int16), masks, done
+    return np.sort(bases.astype(np.int16), axis=1), masks, done
 
 
 def _basis_keys(bases: NDArray[np.int64], pow2: NDArray[np.int64], small: bool) -> NDArray[Any]:
@@ -423,6 +460,10 @@ def _float_search(C: IntMatrix, deadline: float) -> _Nodes:
     # neighbours of level L lie in levels L-1, L and L+1).
     seen_arr = _basis_keys(frontier, pow2, small)
     seen: set[bytes] = {k.tobytes() for k in seen_arr}
+    # Up to 22 variables, the keys seen are also marked in a table indexed by key (<= 4 MiB).
+    table = np.zeros(1 << nv, dtype=bool) if nv <= _TABLE_BITS else None
+    if table is not None:
+        table[seen_arr] = True
     prev_keys = seen_arr[:0]
     cur_keys = seen_arr
     chunks: list[NDArray[np.int64]] = []
@@ -435,23 +476,40 @@ def _float_search(C: IntMatrix, deadline: float) -> _Nodes:
         next_frontier: list[NDArray[np.int64]] = []
         next_inv: list[NDArray[np.float64]] = []
         next_keys: list[NDArray[Any]] = []
-        window = np.concatenate([prev_keys, cur_keys])
+        window = prev_keys if small else np.concatenate([prev_keys, cur_keys])
         for start in range(0, len(frontier), chunk):
             if time.monotonic() > deadline:
                 return _nodes(chunks, all_masks, r, False)
             part = None if f_inv is None or refresh else f_inv[start : start + chunk]
-            ex = _float_expand(M, frontier[start : start + chunk], part)
+            rows = frontier[start : start + chunk]
+            if part is None:
+                rows = np.sort(rows, axis=1)  # inverted from scratch: columns in sorted order
+            ex = _float_expand(M, rows, part)
             chunks.append(ex.kept)
             all_masks.extend(ex.masks)
-            if not len(ex.children):
+            if not len(ex.parent):
                 continue
-            rows = ex.children if small else np.sort(ex.children, axis=1)
-            keys, first = np.unique(_basis_keys(rows, pow2, small), return_index=True)
             if small:
+                # A child's key is its parent's with the leaving bit swapped for the entering.
+                kept_keys = _basis_keys(ex.kept, pow2, small)
+                child_keys = (
+                    kept_keys[ex.parent] - pow2[ex.kept[ex.parent, ex.row]] + pow2[ex.entering]
+                )
+            else:
+                child_keys = _basis_keys(np.sort(ex.neighbours(), axis=1), pow2, small)
+            if table is not None:
+                # Keys not seen before, deduplicated (first occurrence kept, sorted by key).
+                cand = np.flatnonzero(~table[child_keys])
+                keys, first = np.unique(child_keys[cand], return_index=True)
+                first = cand[first]
+                table[keys] = True
+            else:
+                keys, first = np.unique(child_keys, return_index=True)
+            if table is None and small:
                 fresh = ~np.isin(keys, seen_arr)
                 keys, first = keys[fresh], first[fresh]
                 seen_arr = np.union1d(seen_arr, keys)
-            else:
+            elif table is None:
                 fresh = ~np.isin(keys, window)
                 keys, first = keys[fresh], first[fresh]
                 accept = np.zeros(len(keys), dtype=bool)
