@@ -70,7 +70,7 @@ from ..games.numbers import format_number
 from ..games.repeated import LinkedGame, RepeatedGame
 from .evaluate import FAILS, UNDETERMINED, WORKS, evaluate, scenario_recommendations
 from .recommendation import Recommendation
-from .robustness import wilson_interval
+from .robustness import share_line, wilson_interval
 
 __all__ = [
     "GRID",
@@ -293,14 +293,7 @@ class OrdinalRobustness:
             f"  works: {self.works}, does not work: {self.fails}, "
             f"undetermined: {self.undetermined}",
         ]
-        if self.probability is None:
-            lines.append("  probability the criterion holds: unknown (no sample was decided)")
-        else:
-            lo, hi = self.interval
-            lines.append(
-                f"  probability the criterion holds: {self.probability:.3f} "
-                f"(95% CI {lo:.3f} to {hi:.3f})"
-            )
+        lines.append(share_line(self.probability, self.interval))
         lines.append(f"  verdict at the file's ranks: {self.rank_verdict} ({self.rank_reason})")
         if self.ordinally_robust:
             lines.append("  ordinally robust: yes (every sample has the verdict of the ranks)")

@@ -56,12 +56,25 @@ __all__ = [
     "Sensitivity",
     "brief_robustness",
     "robustness",
+    "share_line",
     "verdicts",
     "wilson_interval",
 ]
 
 _DENOMINATOR = 1000
 """Sampled values are rounded to rationals with denominators up to this (games stay exact)."""
+
+
+def share_line(probability: float | None, interval: tuple[float, float]) -> str:
+    """The report line of a success probability and its 95% interval.
+
+    >>> share_line(0.5, (0.2366, 0.7634))
+    '  probability the criterion holds: 0.500 (95% CI 0.237 to 0.763)'
+    """
+    if probability is None:
+        return "  probability the criterion holds: unknown (no sample was decided)"
+    lo, hi = interval
+    return f"  probability the criterion holds: {probability:.3f} (95% CI {lo:.3f} to {hi:.3f})"
 
 
 def wilson_interval(
@@ -262,14 +275,7 @@ class Robustness:
             f"  works: {self.works}, does not work: {self.fails}, "
             f"undetermined: {self.undetermined}",
         ]
-        if self.probability is None:
-            lines.append("  probability the criterion holds: unknown (no sample was decided)")
-        else:
-            lo, hi = self.interval
-            lines.append(
-                f"  probability the criterion holds: {self.probability:.3f} "
-                f"(95% CI {lo:.3f} to {hi:.3f})"
-            )
+        lines.append(share_line(self.probability, self.interval))
         if self.sensitivity:
             lines.append("  sensitivity (success rate in lower / upper half of the range):")
             for s in self.sensitivity:
@@ -476,11 +482,22 @@ def verdicts(
             for j, row in enumerate(exact):
                 if not low <= row[name] <= high:
                     codes[j] = -1
-    inverse = {1: WORKS, 0: FAILS, 2: UNDETERMINED}
     out = []
     for code, values in zip(codes, points, strict=True):
         c = int(code)
-        out.append(inverse[c] if c >= 0 else _verdict(builder, recommendation_id, values)[0])
+        out.append(_STATUS_OF[c] if c >= 0 else _verdict(builder, recommendation_id, values)[0])
+    return out
+
+
+def _ranged(builder: ScenarioBuilder) -> list[tuple[Parameter, Fraction, tuple[Fraction, ...]]]:
+    """Parameters with a range of positive width: (parameter, width, ends other than default)."""
+    out: list[tuple[Parameter, Fraction, tuple[Fraction, ...]]] = []
+    for p in builder.default.parameters.values():
+        if p.range is None or not isinstance(p.value, Fraction):
+            continue
+        low, high = Fraction(p.range[0]), Fraction(p.range[1])
+        if high > low:
+            out.append((p, high - low, tuple(e for e in (low, high) if e != p.value)))
     return out
 
 
@@ -492,16 +509,8 @@ def _search_flip(
     decided = (WORKS, FAILS)
     if base not in decided:
         return None
-    for p in builder.default.parameters.values():
-        if p.range is None or not isinstance(p.value, Fraction):
-            continue
-        low, high = Fraction(p.range[0]), Fraction(p.range[1])
-        width = high - low
-        if width == 0:
-            continue
-        for end in (low, high):
-            if end == p.value:
-                continue
+    for p, width, ends in _ranged(builder):
+        for end in ends:
             status, _ = _verdict(builder, rec_id, {p.name: end})
             if status not in decided or status == base:
                 continue
@@ -515,7 +524,7 @@ def _search_flip(
                     far, far_status = mid, s
                 else:
                     break
-            rel = abs(far - p.value) / width
+            rel = abs(far - Fraction(p.value)) / width
             if best is None or rel < best.relative_change:
                 best = Flip(p.name, Fraction(p.value), far, rel, far_status)
     return best
@@ -589,6 +598,7 @@ class _Partial:
 
 _MAX_REASONS = 10
 _CODE_OF = {WORKS: 1, FAILS: 0, UNDETERMINED: 2}
+_STATUS_OF = {code: status for status, code in _CODE_OF.items()}
 
 
 def _run_chunk(task: _Task) -> _Partial:
@@ -612,7 +622,7 @@ def _run_chunk(task: _Task) -> _Partial:
         status, reason = _verdict(builder, task.recommendation_id, values)
         codes[row] = _CODE_OF[status]
         out.exact += 1
-        if status == UNDETERMINED and reason not in out.reasons and len(out.reasons) < 10:
+        if status == UNDETERMINED and reason not in out.reasons and len(out.reasons) < _MAX_REASONS:
             out.reasons.append(reason)
     if batch is not None and np.any(codes == 2) and not out.reasons:
         out.reasons.append("the vectorised rule found samples the exact path calls undetermined")
@@ -718,21 +728,12 @@ def _flip_grid(
     decided = (WORKS, FAILS)
     if base not in decided:
         return None
-    inverse = {1: WORKS, 0: FAILS, 2: UNDETERMINED}
     # (relative change, file order, value, its neighbour towards the default, name, default):
     # of equally small changes, the parameter written first in the file is reported.
     candidates: list[tuple[Fraction, int, Fraction, Fraction, str, Fraction]] = []
-    for order, p in enumerate(builder.default.parameters.values()):
-        if p.range is None or not isinstance(p.value, Fraction):
-            continue
-        low, high = Fraction(p.range[0]), Fraction(p.range[1])
-        width = high - low
-        if width == 0:
-            continue
-        origin = p.value
-        for end in (low, high):
-            if end == origin:
-                continue
+    for order, (p, width, ends) in enumerate(_ranged(builder)):
+        origin = Fraction(p.value)
+        for end in ends:
             m = max(1, math.ceil(abs(end - origin) / (width * tolerance)))
             floats = float(origin) + float(end - origin) * np.arange(1, m + 1) / m
             codes = batch(builder.columns({p.name: floats}, m))
@@ -742,7 +743,7 @@ def _flip_grid(
                 code = int(codes[j])
                 value = origin + step * (int(j) + 1)
                 status = (
-                    inverse[code] if code >= 0 else _verdict(builder, rec_id, {p.name: value})[0]
+                    _STATUS_OF[code] if code >= 0 else _verdict(builder, rec_id, {p.name: value})[0]
                 )
                 if status in decided and status != base:
                     rel = abs(value - origin) / width

@@ -39,7 +39,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -322,36 +321,3 @@ def compile_verdict(builder: ScenarioBuilder, recommendation_id: str) -> BatchVe
         if fn is not None:
             return BatchVerdict(name, fn)
     return None
-
-
-def close(a: Array, b: Array | float, scale: Array | float = 1.0) -> NDArray[np.bool_]:
-    """Where ``a`` and ``b`` are within the tolerance (relative to ``scale``, at least 1)."""
-    return np.asarray(np.abs(a - b) <= TOLERANCE * np.maximum(1.0, np.abs(scale)))
-
-
-def finite_or_exact(codes: Codes, *arrays: Array) -> Codes:
-    """Mark :data:`EXACT` every sample where any of ``arrays`` is not finite."""
-    bad = np.zeros(codes.shape, dtype=bool)
-    for a in arrays:
-        bad |= ~np.isfinite(a).reshape(a.shape[0], -1).all(axis=1)
-    codes[bad] = EXACT
-    return codes
-
-
-def _isclose_any(diffs: list[Array], scale: Array) -> NDArray[np.bool_]:
-    out = np.zeros(scale.shape, dtype=bool)
-    for d in diffs:
-        out |= np.abs(d) <= TOLERANCE * np.maximum(1.0, scale)
-    return out
-
-
-def payoff_scale(payoffs: Array) -> Array:
-    """The largest absolute payoff of each sample (for relative tolerances)."""
-    return np.asarray(np.abs(payoffs).reshape(payoffs.shape[0], -1).max(axis=1))
-
-
-def inf_to_nan(x: Array) -> Array:
-    """``x`` with infinities replaced by NaN (so they count as undecidable)."""
-    y = np.array(x, dtype=np.float64)
-    y[~np.isfinite(y)] = math.nan
-    return y
