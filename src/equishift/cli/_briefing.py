@@ -7,6 +7,7 @@ JSON and a Markdown table are written here instead, with a note saying so.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -116,10 +117,12 @@ def write(
     sources: Mapping[str, str],
     seed: int | None = None,
     extras: Mapping[str, Any] | None = None,
+    pdf_worker: Any | None = None,
 ) -> tuple[dict[str, Path], str | None]:
     """Write the briefing of ``evaluations`` to ``folder``: (files by format, note or None).
 
-    ``extras`` are more keyword arguments of ``build_briefing`` (robustness, maps, notes).
+    ``extras`` are more keyword arguments of ``build_briefing`` (robustness, maps, notes);
+    ``pdf_worker`` one from :func:`pdf_worker`, started before the evaluations.
     """
     report = _report()
     if report is None:
@@ -127,9 +130,24 @@ def write(
     briefing = report.build_briefing(
         evaluations, title=title, sources=dict(sources), seed=seed, **dict(extras or {})
     )
+    more = {} if pdf_worker is None else {"pdf_worker": pdf_worker}
     return _staged(
-        folder, lambda d: report.write_briefing(briefing, d, formats=tuple(formats))
+        folder, lambda d: report.write_briefing(briefing, d, formats=tuple(formats), **more)
     ), None
+
+
+def pdf_worker(formats: Sequence[str]) -> contextlib.AbstractContextManager[Any]:
+    """A process that gets ready to draw the PDF while the recommendations are evaluated.
+
+    A context manager giving :class:`equishift.report.PdfWorker` (or ``None`` when the PDF
+    is not asked for, the report package is missing, or a worker would not help).
+    """
+    report = _report()
+    worker = getattr(report, "PdfWorker", None)
+    if "pdf" not in formats or worker is None:
+        return contextlib.nullcontext()
+    started: contextlib.AbstractContextManager[Any] = worker.start()
+    return started
 
 
 def rerender(data: Any, folder: Path, formats: Sequence[str]) -> tuple[dict[str, Path], str | None]:

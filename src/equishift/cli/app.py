@@ -1202,27 +1202,30 @@ def _write_briefing(
     options: _Analysis | None = None,
 ) -> tuple[Any, dict[str, Path], str | None]:
     from ..recommendations.evaluate import compare_recommendations
-    from ._briefing import check_formats, prepare_folder, write
+    from ._briefing import check_formats, pdf_worker, prepare_folder, write
     from ._source import all_evaluations, recommendations, scenario_sources
 
     options = options or _Analysis()
     fmts = check_formats(formats)
     folder = prepare_folder(out)
-    recs = recommendations()
-    with progress(len(recs), f"evaluating {recs[0].id}", quiet=quiet) as bar:
-        evs = all_evaluations(advance=bar.advance)
-    ranking = compare_recommendations(evs)
-    extras = _extras(evs, options, quiet)
-    with progress(None, "writing the briefing", quiet=quiet):
-        files, note = write(
-            evs,
-            folder,
-            fmts,
-            title=title,
-            sources=scenario_sources(),
-            seed=options.seed if options.samples else None,
-            extras=extras,
-        )
+    # The PDF's process loads its backend and fonts while the recommendations are evaluated.
+    with pdf_worker(fmts) as worker:
+        recs = recommendations()
+        with progress(len(recs), f"evaluating {recs[0].id}", quiet=quiet) as bar:
+            evs = all_evaluations(advance=bar.advance)
+        ranking = compare_recommendations(evs)
+        extras = _extras(evs, options, quiet)
+        with progress(None, "writing the briefing", quiet=quiet):
+            files, note = write(
+                evs,
+                folder,
+                fmts,
+                title=title,
+                sources=scenario_sources(),
+                seed=options.seed if options.samples else None,
+                extras=extras,
+                pdf_worker=worker,
+            )
     return (ranking, evs), files, note
 
 

@@ -46,7 +46,7 @@ from .model import (
     TreeNode,
 )
 from .render import figure_filename, render_html, render_json, render_markdown, render_pdf
-from .write import FORMATS, ReportError, write_briefing
+from .write import FORMATS, PdfWorker, ReportError, write_briefing
 
 __all__ = [
     "DEFAULT_TITLE",
@@ -64,6 +64,7 @@ __all__ = [
     "MapView",
     "MatrixFigure",
     "ParameterValue",
+    "PdfWorker",
     "ReportError",
     "Robustness",
     "SamplingRecord",

@@ -15,17 +15,37 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from .figures import RC, draw, figure_svg, inline_svg
-from .model import Briefing, Figure, GamePicture, Robustness, Section, Stamp, ThresholdRow
+from .model import (
+    Bar,
+    BarFigure,
+    Briefing,
+    Figure,
+    GamePicture,
+    Robustness,
+    Section,
+    Stamp,
+    Summary,
+    SummaryRow,
+    ThresholdRow,
+)
 
-__all__ = ["figure_filename", "render_html", "render_json", "render_markdown", "render_pdf"]
+__all__ = [
+    "figure_filename",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_pdf",
+    "warm_up_pdf",
+]
 
 STATUS_WORDS = {
     "persisted": "stays an equilibrium",
@@ -547,15 +567,170 @@ def _pdf_lines(b: Briefing) -> Iterator[tuple[str, str | Figure]]:
         yield "p", f"• {p.recommendation} {p.name}: {p.before or '–'} → {p.after or '–'}"
 
 
-def render_pdf(b: Briefing, path: str | Path) -> None:
-    """Write the briefing as a PDF to ``path`` (matplotlib's PDF backend; pip-only)."""
+PDF_RC: dict[str, Any] = {
+    **RC,
+    "pdf.use14corefonts": True,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Helvetica", "DejaVu Sans"],
+}
+"""matplotlib settings of the PDF: the reader's own Helvetica (one of the 14 standard PDF
+fonts, not embedded), with DejaVu Sans embedded only for the few texts Helvetica cannot
+encode (see :func:`_prepare_texts`). Laying out and subsetting an embedded font for
+every line took most of the PDF's time; the standard font needs neither."""
+
+
+def _core_font_can_show(text: str) -> bool:
+    """Whether ``text`` is in the standard fonts' encoding (Windows-1252)."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _standard_fonts(on: bool) -> Iterator[None]:
+    """Switch matplotlib's standard-font setting for the PDF, restoring it after (a cheap
+    alternative to ``rc_context``, which copies every setting)."""
+    import matplotlib
+
+    before = matplotlib.rcParams["pdf.use14corefonts"]
+    matplotlib.rcParams["pdf.use14corefonts"] = on
+    try:
+        yield
+    finally:
+        matplotlib.rcParams["pdf.use14corefonts"] = before
+
+
+def _prepare_texts(page: Any) -> int:
+    """Set how each text of ``page`` draws itself in the PDF; returns how many need DejaVu Sans.
+
+    A one-line, unrotated text is drawn by :func:`_draw_in_runs`: Helvetica where it can,
+    embedded DejaVu Sans for the characters Helvetica cannot encode (δ, →, ≥, ★) instead of
+    question marks, on a baseline set by the font rather than by the glyphs (matplotlib's
+    metrics of the standard fonts make a line with an apostrophe several points taller,
+    which would misalign it). Any other text that Helvetica cannot encode is set wholly in
+    DejaVu Sans. The standard-font setting is read when a text is drawn, so each text
+    switches it for itself.
+    """
+    from matplotlib.text import Text
+
+    count = 0
+    for t in page.findobj(Text):
+        text = t.get_text()
+        core = _core_font_can_show(text)
+        count += not core
+        if not ("\n" in text or "$" in text or t.get_rotation() % 360 or t.get_bbox_patch()):
+            t.draw = lambda renderer, t=t: _draw_in_runs(t, renderer)
+        elif not core:
+            plain = t.draw
+
+            def embedded(renderer: Any, plain: Any = plain) -> Any:
+                with _standard_fonts(False):
+                    return plain(renderer)
+
+            t.draw = embedded
+    return count
+
+
+def _draw_in_runs(t: Any, renderer: Any) -> None:
+    """Draw the one-line, unrotated text ``t`` as runs of standard and embedded font.
+
+    The runs share one baseline, placed as matplotlib places that of a line whose glyphs
+    span those of "lp" in Helvetica, so every line of a given size sits alike.
+    """
+    import itertools
+
+    if not t.get_visible() or not t.get_text():
+        return
+    prop = t.get_fontproperties()
+
+    def width(chunk: str, core: bool) -> float:
+        with _standard_fonts(core):
+            return float(renderer.get_text_width_height_descent(chunk, prop, ismath=False)[0])
+
+    runs = [
+        (core, "".join(group))
+        for core, group in itertools.groupby(t.get_text(), key=_core_font_can_show)
+    ]
+    widths = [width(chunk, core) for core, chunk in runs]
+    with _standard_fonts(True):
+        _, height, descent = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+    x, y = t.get_transform().transform(t.get_unitless_position())
+    x -= {"center": sum(widths) / 2, "right": sum(widths)}.get(t.get_horizontalalignment(), 0.0)
+    y += {
+        "top": -(height - descent),
+        "bottom": descent,
+        "center": descent - height / 2,
+        "center_baseline": -(height - descent) / 2,
+    }.get(t.get_verticalalignment(), 0.0)
+    gc = renderer.new_gc()
+    gc.set_foreground(t.get_color())
+    gc.set_alpha(t.get_alpha())
+    if t.get_clip_on() and t.get_clip_box() is not None:
+        gc.set_clip_rectangle(t.get_clip_box())
+    for (core, chunk), w in zip(runs, widths, strict=True):
+        with _standard_fonts(core):
+            renderer.draw_text(gc, x, y, chunk, prop, 0.0, ismath=False, mtext=t)
+        x += w
+    gc.restore()
+
+
+def warm_up_pdf() -> None:
+    """Load what drawing a PDF needs, by drawing a small briefing to memory.
+
+    Importing matplotlib's PDF backend and loading the standard and embedded fonts take over
+    a second the first time in a process; :class:`~equishift.report.write.PdfWorker` does it
+    here while the recommendations are still being evaluated.
+
+    Examples
+    --------
+    >>> warm_up_pdf()
+    """
+    import io
+
+    bars = BarFigure(
+        "warm-up",
+        "δ ≥ 0 → ★",
+        "δ",
+        (Bar("a's", 0.5, "0.5", reference=0.4, low=0.3, high=0.6),),
+        reference_label="δ in play",
+    )
+    row = SummaryRow("W", "warm-up", "works", "100%", "δ → ≥ ★")
+    stamp = Stamp("", (), (), None)
+    render_pdf(Briefing("Warm-up", Summary("Warm-up", (row,), bars), (), stamp), io.BytesIO())
+
+
+def render_pdf(b: Briefing, path: str | Path | IO[bytes]) -> None:
+    """Write the briefing as a PDF to ``path`` (matplotlib's PDF backend; pip-only).
+
+    Text is set in the standard Helvetica (see :data:`PDF_RC`); texts with characters outside
+    its encoding are set in embedded DejaVu Sans, so every character prints as written.
+    """
+    import logging
+
     import matplotlib
     from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
     from matplotlib.figure import Figure as MplFigure
 
+    # Helvetica's only upright weight is "medium"; matplotlib warns on every lookup of the
+    # "normal" weight that it uses medium instead, which is what we want.
+    fonts_log = logging.getLogger("matplotlib.font_manager")
+    level = fonts_log.level
+    fonts_log.setLevel(logging.ERROR)
+    try:
+        _render_pdf(b, path, matplotlib, FigureCanvasPdf, PdfPages, MplFigure)
+    finally:
+        fonts_log.setLevel(level)
+
+
+def _render_pdf(
+    b: Briefing, path: str | Path | IO[bytes], matplotlib: Any, canvas: Any, pages: Any, figure: Any
+) -> None:
+    FigureCanvasPdf, PdfPages, MplFigure = canvas, pages, figure
     top, bottom, left, width = 0.94, 0.06, 0.08, 96
     with (
-        matplotlib.rc_context(cast(Any, RC)),
+        matplotlib.rc_context(cast(Any, PDF_RC)),
         PdfPages(
             path,
             metadata={"CreationDate": None, "ModDate": None, "Creator": "equishift"},
@@ -568,6 +743,7 @@ def render_pdf(b: Briefing, path: str | Path) -> None:
             nonlocal page, y
             if page is not None:
                 FigureCanvasPdf(page)
+                _prepare_texts(page)
                 pdf.savefig(page)
             page, y = None, top
 

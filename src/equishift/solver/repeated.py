@@ -90,14 +90,16 @@ def _derived() -> tuple[Any, tuple[Any, ...], Any, Any]:
     import sympy as sp
 
     delta, u, d, v, q, eps, lam, V = sp.symbols("delta u d v q epsilon lambda V")
-    coop = sp.Eq(
-        V, (1 - delta) * u + delta * (1 - lam) * ((1 - eps) * V + eps * v) + delta * lam * v
+    # The value recursion V = (1 - delta) u + ... is linear in V: V = -c0 / c1 for
+    # c1 V + c0 = 0 (read off the expanded equation; cheaper than a general ``solve``).
+    recursion = sp.expand(
+        V - ((1 - delta) * u + delta * (1 - lam) * ((1 - eps) * V + eps * v) + delta * lam * v)
     )
-    V_coop = sp.solve(coop, V)[0]
+    V_coop = -recursion.subs(V, 0) / recursion.coeff(V)
     V_dev = (1 - delta) * d + delta * (1 - lam) * ((1 - q) * V_coop + q * v) + delta * lam * v
-    gap = sp.factor(sp.together(V_coop - V_dev))
-    # gap = (1 - delta) * num / den, den = -(1 - delta (1 - lam)(1 - eps)) < 0 on [0, 1):
-    num, den = sp.fraction(sp.factor(sp.together(gap / (1 - delta))))
+    # gap = V_coop - V_dev = (1 - delta) * num / den, den = -(1 - delta (1 - lam)(1 - eps)),
+    # which is < 0 on [0, 1); ``cancel`` gives num / den in lowest terms.
+    num, den = sp.fraction(sp.cancel((V_coop - V_dev) / (1 - delta)))
     # Fix the sign so that the constraint reads num' <= 0 with num' = -num * sign(den).
     den_at = den.subs({delta: sp.Rational(1, 2), lam: 0, eps: 0})
     sign = 1 if den_at.is_negative else -1
