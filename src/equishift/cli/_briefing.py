@@ -142,12 +142,13 @@ def pdf_worker(formats: Sequence[str]) -> contextlib.AbstractContextManager[Any]
     A context manager giving :class:`equishift.report.PdfWorker` (or ``None`` when the PDF
     is not asked for, the report package is missing, or a worker would not help).
     """
-    report = _report()
-    worker = getattr(report, "PdfWorker", None)
-    if "pdf" not in formats or worker is None:
+    if "pdf" not in formats:
         return contextlib.nullcontext()
-    started: contextlib.AbstractContextManager[Any] = worker.start()
-    return started
+    try:  # standard library only: the worker starts before numpy, sympy and the games load
+        from ..report._worker import PdfWorker
+    except ImportError:
+        return contextlib.nullcontext()
+    return PdfWorker.start()
 
 
 def rerender(data: Any, folder: Path, formats: Sequence[str]) -> tuple[dict[str, Path], str | None]:

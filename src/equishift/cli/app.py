@@ -785,9 +785,11 @@ def _scenario_source(rec_id: str, scenario: Path | None) -> str | Path:
 
 
 def _check_scheduler(scheduler: str | None) -> None:
+    if scheduler is None:  # the default: nothing to check, nothing to import yet
+        return
     from ..recommendations.robustness import SCHEDULERS
 
-    if scheduler is not None and scheduler not in SCHEDULERS:
+    if scheduler not in SCHEDULERS:
         raise BadInput(f"--scheduler {scheduler!r}: expected one of {', '.join(SCHEDULERS)}")
 
 
@@ -1201,15 +1203,17 @@ def _write_briefing(
     quiet: bool,
     options: _Analysis | None = None,
 ) -> tuple[Any, dict[str, Path], str | None]:
-    from ..recommendations.evaluate import compare_recommendations
     from ._briefing import check_formats, pdf_worker, prepare_folder, write
-    from ._source import all_evaluations, recommendations, scenario_sources
 
     options = options or _Analysis()
     fmts = check_formats(formats)
     folder = prepare_folder(out)
-    # The PDF's process loads its backend and fonts while the recommendations are evaluated.
+    # The PDF's process starts first and loads matplotlib and its fonts while this one loads
+    # the games and evaluates the recommendations.
     with pdf_worker(fmts) as worker:
+        from ..recommendations.evaluate import compare_recommendations
+        from ._source import all_evaluations, recommendations, scenario_sources
+
         recs = recommendations()
         with progress(len(recs), f"evaluating {recs[0].id}", quiet=quiet) as bar:
             evs = all_evaluations(advance=bar.advance)

@@ -613,10 +613,8 @@ def _prepare_texts(page: Any) -> int:
     DejaVu Sans. The standard-font setting is read when a text is drawn, so each text
     switches it for itself.
     """
-    from matplotlib.text import Text
-
     count = 0
-    for t in page.findobj(Text):
+    for t in _texts(page):
         text = t.get_text()
         core = _core_font_can_show(text)
         count += not core
@@ -631,6 +629,20 @@ def _prepare_texts(page: Any) -> int:
 
             t.draw = embedded
     return count
+
+
+def _texts(artist: Any) -> Iterator[Any]:
+    """The texts under ``artist``, skipping the axes drawn without axes (``findobj`` would
+    make each of them create its ticks, which are never drawn)."""
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    if isinstance(artist, Text):
+        yield artist
+    if isinstance(artist, Axis) and not artist.axes.axison:
+        return
+    for child in artist.get_children():
+        yield from _texts(child)
 
 
 def _draw_in_runs(t: Any, renderer: Any) -> None:
