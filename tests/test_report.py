@@ -194,7 +194,7 @@ def test_robustness_in_the_summary(assessed: Briefing) -> None:
     assert fig is not None and fig.name == "robustness"
     (bar,) = fig.bars
     assert (bar.label, bar.text, bar.low, bar.high) == ("DF", "34%", 0.2462, 0.4422)
-    assert "confidence interval" in fig.xlabel
+    assert "95% CI" in fig.xlabel and fig.share
 
 
 def test_robustness_section_in_plain_words(assessed: Briefing) -> None:
@@ -520,3 +520,17 @@ def test_html_is_well_formed_and_self_contained(briefing: Briefing) -> None:
     assert checker.urls == []  # nothing loaded from outside
     assert "@media print" in page
     assert page.count('class="recommendation"') == len(RECOMMENDATIONS)
+
+
+def test_share_bars_stop_at_one_hundred_percent() -> None:
+    import re
+
+    from equishift.report import Bar, BarFigure
+    from equishift.report.figures import figure_svg
+
+    bars = (Bar("DF", 0.31, "31%", low=0.3, high=0.32), Bar("R1", 1.0, "100%", low=0.99, high=1.0))
+    svg = figure_svg(BarFigure("share", "Share where it works", "share", bars, share=True))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert texts[:5] == ["0%", "25%", "50%", "75%", "100%"]  # the axis, no tick past 100%
+    plain = figure_svg(BarFigure("plain", "Share where it works", "share", bars))
+    assert "1.2" in re.findall(r"<text[^>]*>([^<]*)</text>", plain)  # what it replaces

@@ -904,8 +904,9 @@ def build_briefing(
         figure = BarFigure(
             "robustness",
             "Share of plausible payoffs where each recommendation works",
-            "share of samples where it works (whiskers: 95% confidence interval)",
+            "share of samples where it works (whiskers: 95% CI)",
             tuple(bars),
+            share=True,
         )
     params: list[ParameterValue] = []
     for ev in evaluations:

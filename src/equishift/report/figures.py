@@ -206,8 +206,13 @@ def _draw_tree(mpl: Any, fig: TreeFigure) -> Any:
 
 def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
     n = len(fig.bars)
-    f = mpl(figsize=(6.0, 1.1 + 0.42 * n))
-    ax = f.add_axes((0.3, 0.3 if n < 3 else 0.2, 0.62, 0.6 if n < 3 else 0.7))
+    title = _wrap(fig.title, 48)
+    # Margins in inches: the title's lines above, tick labels and the axis label below.
+    top = 0.12 + 0.17 * (title.count("\n") + 1)
+    bottom = 0.5
+    height = 0.42 * n + top + bottom + 0.1
+    f = mpl(figsize=(6.0, height))
+    ax = f.add_axes((0.3, bottom / height, 0.62, (height - top - bottom) / height))
     ys = list(range(n))[::-1]
     vals = [b.value for b in fig.bars]
     ax.barh(ys, vals, color=BAR_COLOUR, height=0.55)
@@ -232,7 +237,11 @@ def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
         ax.plot([], [], color=TARGET_COLOUR, lw=2, label=fig.reference_label)
         ax.legend(loc="lower right", fontsize=7, frameon=False)
     ax.axvline(0, color="#444444", lw=0.6)
-    ax.set_title(_wrap(fig.title, 80), fontsize=9, loc="left")
+    if fig.share:  # room on the right for the labels, but no axis past 100%
+        ax.set_xlim(-0.05, 1.3)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+        ax.spines["bottom"].set_bounds(0.0, 1.0)
+    ax.set_title(title, fontsize=9, loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return f

@@ -124,6 +124,8 @@ class BarFigure:
     reference_label: str = ""
     note: str = ""
     kind: str = "bars"
+    share: bool = False
+    """Values are shares (0 to 1): the axis is drawn from 0% to 100%."""
 
 
 @dataclass(frozen=True)

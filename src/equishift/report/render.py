@@ -799,6 +799,10 @@ def _render_pdf(
             size, weight, step = STYLES.get(style, (9, "normal", 0.18))
             wrap = width if style not in STYLES else 70
             lines = textwrap.wrap(item, wrap) or [""]
+            # A heading keeps with what follows: it starts a new page rather than end one
+            # (room for the heading and about three lines of text below it).
+            if style in STYLES and page is not None and y - (step + 0.6) / A4[1] < bottom:
+                new_page()
             for k, line in enumerate(lines):
                 if page is None or y < bottom:
                     new_page()
