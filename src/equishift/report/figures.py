@@ -69,6 +69,18 @@ def draw(fig: Figure, make: Any = None) -> Any:
     return _draw_bars(make, fig)
 
 
+def _canvas(f: Any, xlim: tuple[float, float], ylim: tuple[float, float]) -> Any:
+    """A transform from data coordinates in ``xlim`` x ``ylim`` to the whole of ``f``.
+
+    Figures without axes (matrices) draw their patches and texts on the figure itself with
+    this transform: the same picture as on hidden axes, without building the axes.
+    """
+    from matplotlib.transforms import Bbox, BboxTransformFrom
+
+    box = Bbox([[xlim[0], ylim[0]], [xlim[1], ylim[1]]])
+    return BboxTransformFrom(box) + f.transSubfigure
+
+
 def _draw_matrix(mpl: Any, fig: MatrixFigure) -> Any:
     from matplotlib.patches import Rectangle
 
@@ -80,20 +92,23 @@ def _draw_matrix(mpl: Any, fig: MatrixFigure) -> Any:
     note = _wrap(fig.note, chars)
     extra = 0.3 * note.count("\n") + (0.5 if note else 0)
     f = mpl(figsize=(width, unit * (nr + 1.8 + extra)))
-    ax = f.add_axes((0.0, 0.0, 1.0, 1.0))
     x0 = nc + 0.2 - width / unit
-    ax.set_xlim(x0, nc + 0.2)
-    ax.set_ylim(-0.9 - extra, nr + 0.9)
-    ax.set_axis_off()
+    at = _canvas(f, (x0, nc + 0.2), (-0.9 - extra, nr + 0.9))
+
+    def text(x: float, y: float, s: str, **kw: Any) -> None:
+        f.text(x, y, s, transform=at, **kw)
+
     eq = set(fig.equilibria)
     for r in range(nr):
         y = nr - 1 - r
-        ax.text(-0.08, y + 0.5, fig.rows[r], ha="right", va="center")
+        text(-0.08, y + 0.5, fig.rows[r], ha="right", va="center")
         for c in range(nc):
             face = "#dff0e3" if (r, c) in eq else "white"
-            ax.add_patch(Rectangle((c, y), 1, 1, facecolor=face, edgecolor="#444444", lw=0.8))
+            f.add_artist(
+                Rectangle((c, y), 1, 1, facecolor=face, edgecolor="#444444", lw=0.8, transform=at)
+            )
             if fig.target == (r, c):
-                ax.add_patch(
+                f.add_artist(
                     Rectangle(
                         (c + 0.04, y + 0.04),
                         0.92,
@@ -102,23 +117,24 @@ def _draw_matrix(mpl: Any, fig: MatrixFigure) -> Any:
                         ec=TARGET_COLOUR,
                         lw=1.6,
                         ls="--",
+                        transform=at,
                     )
                 )
             a, b = fig.payoffs[r][c]
-            ax.text(c + 0.5, y + 0.5, f"{a} , {b}", ha="center", va="center", fontsize=10)
+            text(c + 0.5, y + 0.5, f"{a} , {b}", ha="center", va="center", fontsize=10)
             if (r, c) in eq:
-                ax.text(c + 0.93, y + 0.9, "★", ha="right", va="top", color=EQ_COLOUR)
+                text(c + 0.93, y + 0.9, "★", ha="right", va="top", color=EQ_COLOUR)
     for c in range(nc):
-        ax.text(c + 0.5, nr + 0.08, fig.cols[c], ha="center", va="bottom")
-    ax.text(nc / 2, nr + 0.45, fig.players[1], ha="center", va="bottom", weight="bold")
-    ax.text(x0 + 0.05, nr / 2, fig.players[0], ha="left", va="center", weight="bold", rotation=90)
+        text(c + 0.5, nr + 0.08, fig.cols[c], ha="center", va="bottom")
+    text(nc / 2, nr + 0.45, fig.players[1], ha="center", va="bottom", weight="bold")
+    text(x0 + 0.05, nr / 2, fig.players[0], ha="left", va="center", weight="bold", rotation=90)
     legend = f"★ equilibrium · payoffs ({fig.players[0]}, {fig.players[1]})"
     if fig.target is not None:
         legend += " · dashed: target"
     mid = (x0 + nc + 0.2) / 2
-    ax.text(mid, -0.35, legend, ha="center", va="center", fontsize=8, color="#333333")
+    text(mid, -0.35, legend, ha="center", va="center", fontsize=8, color="#333333")
     if note:
-        ax.text(mid, -0.7, note, ha="center", va="top", fontsize=8)
+        text(mid, -0.7, note, ha="center", va="top", fontsize=8)
     return f
 
 
