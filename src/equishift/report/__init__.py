@@ -7,8 +7,9 @@ self-contained HTML page, PDF, JSON -- and :func:`write_briefing` writes them to
 atomically. Nothing here solves a game; matplotlib is imported only when a figure is drawn,
 and each name is imported from its module on first use (so that ``equishift.report.render``
 alone loads no numpy, sympy or games).
-:func:`briefing_extras` computes what a briefing may show besides: robustness analyses and
-verdict maps (the expensive part, run only when asked).
+:func:`briefing_extras` (from :mod:`equishift.recommendations.briefing_extras`, re-exported
+here) computes what a briefing may show besides: robustness analyses and verdict maps (the
+expensive part, run only when asked).
 
 Examples
 --------
@@ -26,8 +27,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..recommendations.briefing_extras import BriefingExtras, briefing_extras
     from .build import DEFAULT_TITLE, build_briefing
-    from .extras import BriefingExtras, briefing_extras
     from .model import (
         Assumption,
         Bar,
@@ -64,7 +65,7 @@ _MODULE_OF = {
     "Bar": "model",
     "BarFigure": "model",
     "Briefing": "model",
-    "BriefingExtras": "extras",
+    "BriefingExtras": "..recommendations.briefing_extras",
     "EquilibriumRow": "model",
     "Figure": "model",
     "GamePicture": "model",
@@ -87,7 +88,7 @@ _MODULE_OF = {
     "TornadoFigure": "model",
     "TreeFigure": "model",
     "TreeNode": "model",
-    "briefing_extras": "extras",
+    "briefing_extras": "..recommendations.briefing_extras",
     "build_briefing": "build",
     "figure_filename": "render",
     "render_html": "render",
@@ -143,7 +144,8 @@ def __getattr__(name: str) -> Any:
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    relative = module if module.startswith(".") else f".{module}"
+    value = getattr(importlib.import_module(relative, __name__), name)
     globals()[name] = value
     return value
 

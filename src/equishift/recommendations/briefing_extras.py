@@ -1,5 +1,8 @@
 """Compute what a briefing shows beyond the evaluations: robustness and verdict maps.
 
+Here rather than in :mod:`equishift.report`, which only builds and renders what it is given
+and never solves (``equishift.report.briefing_extras`` is this same function).
+
 :func:`briefing_extras` runs :func:`~equishift.recommendations.robustness.robustness` and
 :func:`~equishift.recommendations.maps.verdict_map` for each recommendation, on the scenario
 file that holds it, and returns what :func:`~equishift.report.build_briefing` takes. This is
@@ -9,6 +12,7 @@ Examples
 --------
 >>> from equishift.recommendations.brief import R1, brief_games
 >>> from equishift.recommendations.evaluate import evaluate
+>>> from equishift.recommendations.briefing_extras import briefing_extras
 >>> from equishift.report import build_briefing
 >>> ev = evaluate(R1, brief_games())
 >>> extras = briefing_extras([ev], n_samples=8, seed=1, map_size=3, flips=False)
@@ -27,11 +31,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..games.errors import EquishiftError
-from ..recommendations.evaluate import Evaluation
+from .evaluate import Evaluation
 
 if TYPE_CHECKING:
-    from ..recommendations.maps import VerdictMap
-    from ..recommendations.robustness import Robustness
+    from .maps import VerdictMap
+    from .robustness import Robustness
 
 __all__ = ["BriefingExtras", "Progress", "briefing_extras"]
 
@@ -122,11 +126,11 @@ def briefing_extras(
         A recommendation with no known scenario file, or whose map cannot be drawn, is left
         out with the reason in ``notes``; errors of the analysis itself propagate.
     """
-    from ..recommendations.maps import MapError, TooFewParameters, verdict_map
-    from ..recommendations.robustness import robustness
+    from .maps import MapError, TooFewParameters, verdict_map
+    from .robustness import robustness
 
     if scenarios is None:
-        from ..recommendations.brief import SCENARIO_OF
+        from .brief import SCENARIO_OF
 
         scenarios = SCENARIO_OF
     ids = list(dict.fromkeys(_id(i) for i in items))
