@@ -220,7 +220,30 @@ def _draw_tree(mpl: Any, fig: TreeFigure) -> Any:
     return f
 
 
+def _ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    """Tick positions within [lo, hi] at a round step (as matplotlib picks them), with labels
+    that all show the same number of decimals."""
+    from matplotlib.ticker import MaxNLocator
+
+    step_values = [
+        float(v) for v in MaxNLocator(nbins=7, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+    ]
+    values = [v for v in step_values if lo - 1e-9 <= v <= hi + 1e-9]
+    step = step_values[1] - step_values[0] if len(step_values) > 1 else 1.0
+    decimals = next(
+        (d for d in range(7) if abs(round(step, d) - step) < 1e-9 * max(1.0, abs(step))), 6
+    )
+    labels = [f"{0.0 if abs(v) < step * 1e-9 else v:.{decimals}f}" for v in values]
+    return values, labels
+
+
 def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
+    """Horizontal bars, drawn on the figure itself (axes cost more than all the rest)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT
+    from matplotlib.patches import Rectangle
+    from matplotlib.transforms import Bbox, BboxTransform, ScaledTranslation
+
     n = len(fig.bars)
     title = _wrap(fig.title, 48)
     # Margins in inches: the title's lines above, tick labels and the axis label below.
@@ -228,38 +251,83 @@ def _draw_bars(mpl: Any, fig: BarFigure) -> Any:
     bottom = 0.5
     height = 0.42 * n + top + bottom + 0.1
     f = mpl(figsize=(6.0, height))
-    ax = f.add_axes((0.3, bottom / height, 0.62, (height - top - bottom) / height))
+    frame = (0.3, bottom / height, 0.92, 1 - top / height)  # the plot area, figure fractions
     ys = list(range(n))[::-1]
     vals = [b.value for b in fig.bars]
-    ax.barh(ys, vals, color=BAR_COLOUR, height=0.55)
-    ax.set_yticks(ys, [b.label for b in fig.bars])
-    ax.set_xlabel(fig.xlabel)
     refs = [b.reference for b in fig.bars if b.reference is not None]
     ends = [v for b in fig.bars for v in (b.low, b.high) if v is not None]
     lo = min([0.0, *vals, *refs, *ends])
     hi = max([0.0, *vals, *refs, *ends])
     span = (hi - lo) or 1.0
-    ax.set_xlim(lo - 0.05 * span, hi + 0.25 * span)
+    x0, x1 = (-0.05, 1.3) if fig.share else (lo - 0.05 * span, hi + 0.25 * span)
+    y0, y1 = -0.6, n - 0.4
+    at = (
+        BboxTransform(
+            Bbox([[x0, y0], [x1, y1]]), Bbox([[frame[0], frame[1]], [frame[2], frame[3]]])
+        )
+        + f.transSubfigure
+    )
+
+    def shifted(dx_points: float, dy_points: float) -> Any:
+        return at + ScaledTranslation(dx_points / 72, dy_points / 72, f.dpi_scale_trans)
+
+    def line(xs: list[float], ys_: list[float], **kw: Any) -> None:
+        f.add_artist(Line2D(xs, ys_, transform=at, **kw))
+
     for y, b in zip(ys, fig.bars, strict=True):
+        f.add_artist(
+            Rectangle(
+                (min(0.0, b.value), y - 0.275), abs(b.value), 0.55, color=BAR_COLOUR, transform=at
+            )
+        )
         right = max(b.value, 0.0, b.high if b.high is not None else 0.0)
-        ax.text(right + 0.015 * span, y, b.text, va="center", fontsize=8)
+        f.text(right + 0.015 * span, y, b.text, va="center", fontsize=8, transform=at)
         if b.reference is not None:
-            ax.plot([b.reference] * 2, [y - 0.4, y + 0.4], color=TARGET_COLOUR, lw=2)
+            line([b.reference] * 2, [y - 0.4, y + 0.4], color=TARGET_COLOUR, lw=2)
         if b.low is not None and b.high is not None:
-            ax.plot([b.low, b.high], [y, y], color="#222222", lw=1)
+            line([b.low, b.high], [y, y], color="#222222", lw=1)
             for end in (b.low, b.high):
-                ax.plot([end, end], [y - 0.15, y + 0.15], color="#222222", lw=1)
-    if fig.reference_label and refs:
-        ax.plot([], [], color=TARGET_COLOUR, lw=2, label=fig.reference_label)
-        ax.legend(loc="lower right", fontsize=7, frameon=False)
-    ax.axvline(0, color="#444444", lw=0.6)
+                line([end, end], [y - 0.15, y + 0.15], color="#222222", lw=1)
+        # The bar's label, with a tick mark on the left axis.
+        line([x0], [y], marker=TICKLEFT, ms=3.5, mew=0.8, color="black")
+        f.text(x0, y, b.label, ha="right", va="center", transform=shifted(-7, 0))
+    line([0.0, 0.0], [y0, y1], color="#444444", lw=0.6)
+    # The axes: left and bottom lines, ticks and labels along the bottom.
+    line([x0, x0], [y0, y1], color="black", lw=0.8)
     if fig.share:  # room on the right for the labels, but no axis past 100%
-        ax.set_xlim(-0.05, 1.3)
-        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
-        ax.spines["bottom"].set_bounds(0.0, 1.0)
-    ax.set_title(title, fontsize=9, loc="left")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+        values, labels = [0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"]
+        line([0.0, 1.0], [y0, y0], color="black", lw=0.8)
+    else:
+        values, labels = _ticks(x0, x1)
+        line([x0, x1], [y0, y0], color="black", lw=0.8)
+    for v, text in zip(values, labels, strict=True):
+        line([v], [y0], marker=TICKDOWN, ms=3.5, mew=0.8, color="black")
+        f.text(v, y0, text, ha="center", va="top", transform=shifted(0, -7))
+    f.text((x0 + x1) / 2, y0, fig.xlabel, ha="center", va="top", transform=shifted(0, -20))
+    f.text(x0, y1, title, ha="left", va="bottom", fontsize=9, transform=shifted(0, 6))
+    if fig.reference_label and refs:  # a legend in the lower right corner
+        right_edge = x1 - 0.02 * (x1 - x0)
+        f.text(
+            right_edge,
+            y0,
+            fig.reference_label,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            transform=shifted(0, 5),
+        )
+        text_room = (0.6 * 7 * len(fig.reference_label) + 4) / 72  # inches, roughly
+        per_inch = (x1 - x0) / ((frame[2] - frame[0]) * 6.0)
+        xa = right_edge - text_room * per_inch
+        f.add_artist(
+            Line2D(
+                [xa - 0.3 * per_inch, xa],
+                [y0, y0],
+                color=TARGET_COLOUR,
+                lw=2,
+                transform=shifted(0, 8),
+            )
+        )
     return f
 
 
