@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import re
 import shutil
 import subprocess
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -135,40 +135,38 @@ def _pdf_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the worker forks")
-def test_worker_draws_the_pdf(tmp_path: Path) -> None:
+@pytest.fixture
+def worker() -> Iterator[PdfWorker]:
+    """A started PDF worker (skips where none can run: one core, no fork)."""
+    with PdfWorker.start() as started:
+        if started is None:
+            pytest.skip("no PDF worker on this machine (one core or no fork)")
+        yield started
+
+
+def test_worker_draws_the_pdf(tmp_path: Path, worker: PdfWorker) -> None:
     b = _briefing()
-    with PdfWorker.start() as worker:
-        if worker is None:
-            pytest.skip("one core: no worker")
-        files = write_briefing(b, tmp_path, formats=("pdf", "json"), pdf_worker=worker)
+    files = write_briefing(b, tmp_path, formats=("pdf", "json"), pdf_worker=worker)
     assert _pdf_files(tmp_path) == ["briefing.json", "briefing.pdf"]
     assert files["pdf"].read_bytes() == _pdf_bytes(b)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the worker forks")
-def test_a_dead_worker_falls_back_to_drawing_here(tmp_path: Path) -> None:
-    b = _briefing()
-    with PdfWorker.start() as worker:
-        if worker is None:
-            pytest.skip("one core: no worker")
-        worker.process.kill()
-        worker.process.join()
-        files = write_briefing(b, tmp_path, formats=("pdf", "md"), pdf_worker=worker)
+def test_a_dead_worker_falls_back_to_drawing_here(tmp_path: Path, worker: PdfWorker) -> None:
+    worker.process.kill()
+    worker.process.join()
+    files = write_briefing(_briefing(), tmp_path, formats=("pdf", "md"), pdf_worker=worker)
     assert files["pdf"].read_bytes()[:5] == b"%PDF-"
     assert not [n for n in _pdf_files(tmp_path) if n.endswith(".tmp")]
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the worker forks")
 def test_an_unused_worker_stops_cleanly() -> None:
-    with PdfWorker.start() as worker:
-        if worker is None:
-            pytest.skip("one core: no worker")
-        process = worker.process
+    with PdfWorker.start() as started:
+        if started is None:
+            pytest.skip("no PDF worker on this machine (one core or no fork)")
+        process = started.process
     assert not process.is_alive()
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the worker forks")
 def test_a_failing_drawing_is_reported_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
