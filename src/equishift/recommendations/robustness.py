@@ -616,6 +616,7 @@ def _run_chunk(task: _Task) -> _Partial:
         codes = np.array(batch(cols), dtype=np.int8)
     else:
         codes = np.full(n, -1, dtype=np.int8)
+    undecided = np.flatnonzero(codes == 2)  # the rule says the exact path calls these undetermined
     out = _Partial()
     for row in np.flatnonzero(codes == -1):
         values = {a.name: a.exact(int(k[row])) for a, k in zip(axes, steps, strict=True)}
@@ -624,8 +625,17 @@ def _run_chunk(task: _Task) -> _Partial:
         out.exact += 1
         if status == UNDETERMINED and reason not in out.reasons and len(out.reasons) < _MAX_REASONS:
             out.reasons.append(reason)
-    if batch is not None and np.any(codes == 2) and not out.reasons:
-        out.reasons.append("the vectorised rule found samples the exact path calls undetermined")
+    if len(undecided) and not out.reasons:
+        # The exact path's reason at the first such sample (e.g. a game of the file that
+        # cannot be built there); not counted among the exact evaluations.
+        first = int(undecided[0])
+        values = {a.name: a.exact(int(k[first])) for a, k in zip(axes, steps, strict=True)}
+        status, reason = _verdict(builder, task.recommendation_id, values)
+        out.reasons.append(
+            reason
+            if status == UNDETERMINED
+            else "the vectorised rule found samples the exact path calls undetermined"
+        )
     works = codes == 1
     out.works = int(np.count_nonzero(works))
     out.fails = int(np.count_nonzero(codes == 0))
