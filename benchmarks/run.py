@@ -312,15 +312,17 @@ def bench_nplayer(res: Results, sizes: list[tuple[int, ...]], seed: int, budget:
         m = task(
             lambda g=g: solve(g, method="nplayer", max_seconds=budget),
             cap=budget + CAP,
-            summary=lambda sol: (len(sol.equilibria), sol.complete, sol.exact),
+            summary=lambda sol: (len(sol.equilibria), sol.complete, sol.exact, sol.certified),
         )
         if m is None:
             res.rows.append(Row(name, size, "equishift nplayer", None, "-", "hung past the cap"))
         else:
-            count, complete, exact = m.value
+            count, complete, exact, certified = m.value
             notes = [] if complete else [f"incomplete (budget {budget:.0f} s)"]
-            if not exact:
-                notes.append("not exact (some equilibria in floats)")
+            if not certified:
+                notes.append("not exact (some equilibria in floats without a proof)")
+            elif not exact:
+                notes.append("certified (irrational equilibria proved in rational boxes)")
             note = "; ".join(notes)
             res.rows.append(
                 Row(name, size, "equishift nplayer", m.seconds, str(count), note, m.peak_bytes)
@@ -656,13 +658,13 @@ def evaluate_targets(
         if ours.seconds is not None and theirs.seconds is not None:
             complete = "incomplete" not in ours.note
             exact = "not exact" not in ours.note
+            how = "exact or certified" if exact else "not exact"
             t.append(
                 Target(
                     f"3 players {size}: no slower than enumpoly, exact-certified",
                     f"{theirs.seconds / ours.seconds:.3g}× ({fmt_s(ours.seconds)} vs "
-                    f"{fmt_s(theirs.seconds)}; equishift {ours.found} equilibria"
-                    f"{'' if complete else ', incomplete'}{'' if exact else ', not exact'}, "
-                    f"enumpoly {theirs.found})",
+                    f"{fmt_s(theirs.seconds)}; equishift {ours.found} equilibria, {how}"
+                    f"{'' if complete else ', incomplete'}; enumpoly {theirs.found})",
                     complete and exact and ours.seconds <= theirs.seconds,
                 )
             )

@@ -17,8 +17,34 @@ operator. Boxes that are neither dropped nor certified are split. The search
 is *complete* over the box: every root lies in a certified box or in a box the
 search could not resolve, and the caller is told when such a box remains
 (a singular root, a root on a face, a continuum), so that another method can
-take over. Arithmetic is in floats on coefficients scaled to at most one, with
-every comparison made against margins far above rounding error.
+take over.
+
+*Rounding errors.* Arithmetic is in IEEE double precision (unit roundoff
+:math:`u = 2^{-53}`, round to nearest) on coefficients scaled to at most one
+(each scaled coefficient within a relative :math:`u` of the exact one; scaling
+an equation changes neither its roots nor its signs). Every quantity compared
+is a chain of at most :math:`N = T + d + n + 8` roundings (:math:`T`
+monomials, degree :math:`d`, :math:`n` unknowns): a product of factors in
+:math:`[0, 1]`, a dot product or sum, a subtraction. By Higham's bound
+(*Accuracy and Stability of Numerical Algorithms*, 2002, §3.1: a computed sum
+or dot product of :math:`N` terms, in any order, is within
+:math:`\\gamma_N \\sum |\\text{terms}|`, :math:`\\gamma_N = N u / (1 - N u)`),
+its error is at most :math:`g \\cdot S` where :math:`g = 8 \\gamma_N` and
+:math:`S` is the sum of the absolute values of the terms, which is computed
+alongside (at the box's upper corner for enclosures, since monomials increase
+on :math:`[0, 1]^n`), plus :math:`(T + n + 8) 2^{-1000}` for underflow. These
+pads are added to every enclosure: of the equations and inequalities at the
+corners, of :math:`f` at the midpoint, of the Jacobian, of the mean-value
+spread, and of the Krawczyk operator (where the inverse :math:`Y` enters
+through :math:`|Y|` times the pads, the matrix :math:`I - Y J_c` through
+:math:`g (1 + |Y| |J_c|)`, and the distance to the rounded midpoint is bounded
+by :math:`\\max(hi - m, m - lo)(1 + 4u)`). The simplex test compares a sum of at
+most :math:`n` numbers in :math:`[0, 1]` (error below :math:`n^2 u`) with
+:math:`1 + 10^{-11}`. So every box dropped provably holds no root (no
+equilibrium) and every box certified provably holds exactly one root; the
+margins :math:`10^{-11}` and :math:`10^{-13}` come on top of these pads. The
+final box of a reported irrational equilibrium is re-proved in exact rational
+arithmetic anyway (:mod:`._nplayer_exact`).
 
 Examples
 --------
@@ -38,12 +64,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BoxResult", "BoxRoot", "solve_boxes"]
+__all__ = ["BoxResult", "BoxRoot", "Compiled", "solve_boxes"]
 
 Polynomial = dict[tuple[int, ...], int]
 
 _MARGIN = 1e-11
-"""Absolute slack (coefficients are scaled to at most 1) above rounding error."""
+"""Extra absolute slack (coefficients are scaled to at most 1) on top of the proved
+rounding-error bounds."""
+_U = 2.0**-53
+"""Unit roundoff of IEEE double precision."""
 _MIN_WIDTH = 1e-9
 """A box narrower than this that is neither dropped nor certified stays unresolved."""
 _SPLIT = 0.4921875 + 0.00390625 * 0.318309886
@@ -73,8 +102,8 @@ class BoxResult:
     boxes: int = 0
 
 
-class _Compiled:
-    """A multilinear system as arrays of monomials and coefficients."""
+class Compiled:
+    """A multilinear system as arrays of monomials and coefficients (see :func:`solve_boxes`)."""
 
     def __init__(self, eqs: Sequence[Polynomial], ineqs: Sequence[Polynomial], n: int) -> None:
         self.n = n
@@ -112,9 +141,16 @@ class _Compiled:
         self.dpos = np.clip(self.dcoef, 0, None).T
         self.dneg = np.clip(self.dcoef, None, 0).T
         self.cabs = np.abs(self.coef).T
+        self.dabs = np.abs(self.dcoef).T
         self.n_eq_d = self.n_eq * n
         self.idx = self._gather(self.expo, n)
         self.didx = self._gather(self.dexpo, n)
+        # A priori rounding-error factor (see the module docstring): every quantity
+        # below is a chain of at most T + d + n + 8 roundings.
+        deg = self.idx.shape[1]
+        steps = len(monos) + deg + n + 8
+        self.g = 8.0 * steps * _U / (1.0 - steps * _U)
+        self.tiny = (len(monos) + n + 8) * 2.0**-1000
 
     @staticmethod
     def _gather(expo: NDArray[np.bool_], n: int) -> NDArray[np.intp]:
@@ -143,6 +179,57 @@ class _Compiled:
         return vals.reshape(len(x), -1, self.n)
 
 
+def _radius(
+    lo: NDArray[np.float64], hi: NDArray[np.float64], mid: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """An upper bound of ``|x - mid|`` over the box (``mid`` is a rounded midpoint)."""
+    return np.maximum(hi - mid, mid - lo) * (1.0 + 4.0 * _U) + 2.0**-1070
+
+
+def _krawczyk(
+    sysm: Compiled,
+    mid: NDArray[np.float64],
+    rad: NDArray[np.float64],
+    fm: NDArray[np.float64],
+    ferr: NDArray[np.float64],
+    jlo: NDArray[np.float64],
+    jhi: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """A rigorous enclosure ``[klo, khi]`` of the Krawczyk operator, batched over boxes.
+
+    ``f(mid)`` lies in ``fm +- ferr`` and the Jacobian on the box in
+    ``[jlo, jhi]``; ``|x - mid| <= rad`` on the box. ``ok`` flags boxes whose
+    midpoint Jacobian could be inverted. Every rounding error is covered by
+    terms in ``sysm.g`` (module docstring); the fixed ``1e-13`` padding is on top.
+    """
+    g, tiny = sysm.g, sysm.tiny
+    n = sysm.n
+    eye = np.eye(n)
+    jc = (jlo + jhi) / 2
+    # [jc - jr, jc + jr] contains [jlo, jhi] despite the rounding of jc and jr.
+    jr = (jhi - jlo) / 2 * (1.0 + 4.0 * _U) + 4.0 * _U * np.abs(jc) + tiny
+    y, ok = _inverse(jc)
+    step = np.einsum("bij,bj->bi", y, fm)
+    ay = np.abs(y)
+    ayjc = np.einsum("bij,bjk->bik", ay, np.abs(jc))
+    mag = (
+        np.abs(eye[None] - np.einsum("bij,bjk->bik", y, jc))
+        + np.einsum("bij,bjk->bik", ay, jr)
+        + g * (1.0 + ayjc)
+    )
+    krad = (
+        np.einsum("bij,bj->bi", mag, rad)
+        + np.einsum("bij,bj->bi", ay, ferr)
+        + g * np.einsum("bij,bj->bi", ay, np.abs(fm))
+    )
+    krad = krad * (1.0 + g) + g * (np.abs(mid) + np.abs(step)) + tiny
+    krad += 1e-13 * (1.0 + np.abs(mid))
+    kc = mid - step
+    klo, khi = kc - krad, kc + krad
+    ok &= np.isfinite(klo).all(axis=1) & np.isfinite(khi).all(axis=1)
+    return klo, khi, ok
+
+
 def _inverse(m: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Batched inverse; rows whose matrix is (numerically) singular are flagged."""
     det = np.linalg.det(m)
@@ -167,6 +254,7 @@ def solve_boxes(
     max_boxes: int = 20000,
     deadline: float | None = None,
     box: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    compiled: Compiled | None = None,
 ) -> BoxResult:
     """Every root in ``[0, 1]^n`` of a square multilinear system, each certified.
 
@@ -188,6 +276,9 @@ def solve_boxes(
         A ``time.monotonic()`` value after which the search gives up.
     box
         ``(lo, hi)``: search this sub-box of the unit box instead.
+    compiled
+        ``Compiled(eqs, ineqs, nvars)``, when the caller solves the same system
+        on many boxes (saves compiling it each time).
 
     Returns
     -------
@@ -205,19 +296,18 @@ def solve_boxes(
     (True, [0.5])
     """
     with np.errstate(all="ignore"):
-        return _solve(eqs, ineqs, nvars, blocks, max_boxes, deadline, box)
+        sysm = Compiled(eqs, ineqs, nvars) if compiled is None else compiled
+        return _solve(sysm, nvars, blocks, max_boxes, deadline, box)
 
 
 def _solve(
-    eqs: Sequence[Polynomial],
-    ineqs: Sequence[Polynomial],
+    sysm: Compiled,
     nvars: int,
     blocks: Sequence[Sequence[int]],
     max_boxes: int,
     deadline: float | None,
     box: tuple[NDArray[np.float64], NDArray[np.float64]] | None,
 ) -> BoxResult:
-    sysm = _Compiled(eqs, ineqs, nvars)
     n = nvars
     out = BoxResult()
     if n == 0:
@@ -229,7 +319,6 @@ def _solve(
     else:
         lo = np.asarray(box[0], dtype=np.float64).reshape(1, n).copy()
         hi = np.asarray(box[1], dtype=np.float64).reshape(1, n).copy()
-    eye = np.eye(n)
     while len(lo):
         out.boxes += len(lo)
         if out.boxes > max_boxes or (deadline is not None and time.monotonic() > deadline):
@@ -239,20 +328,25 @@ def _solve(
         for b in blk:
             keep &= lo[:, b].sum(axis=1) < 1.0 + _MARGIN
         mid = (lo + hi) / 2
-        rad = (hi - lo) / 2
+        rad = _radius(lo, hi, mid)
         mlo = sysm.monomials(sysm.expo, lo)
         mhi = sysm.monomials(sysm.expo, hi)
         mmid = sysm.monomials(sysm.expo, mid)
-        flo = mlo @ sysm.rpos + mhi @ sysm.rneg
-        fhi = mhi @ sysm.rpos + mlo @ sysm.rneg
+        g, tiny = sysm.g, sysm.tiny
+        # Monomials increase on [0, 1]^n: |f| terms are largest at hi.
+        fpad = (mhi @ sysm.rabs) * g + tiny
+        flo = mlo @ sysm.rpos + mhi @ sysm.rneg - fpad
+        fhi = mhi @ sysm.rpos + mlo @ sysm.rneg + fpad
         fm = mmid @ sysm.rows.T
-        ferr = (mmid @ sysm.rabs) * 1e-14 + 1e-15
+        ferr = (mmid @ sysm.rabs) * g + tiny
         dlo = sysm.monomials(sysm.dexpo, lo)
         dhi = sysm.monomials(sysm.dexpo, hi)
-        jlo = (dlo @ sysm.dpos + dhi @ sysm.dneg).reshape(len(lo), -1, n)
-        jhi = (dhi @ sysm.dpos + dlo @ sysm.dneg).reshape(len(lo), -1, n)
+        jpad = ((dhi @ sysm.dabs) * g + tiny).reshape(len(lo), -1, n)
+        jlo = (dlo @ sysm.dpos + dhi @ sysm.dneg).reshape(len(lo), -1, n) - jpad
+        jhi = (dhi @ sysm.dpos + dlo @ sysm.dneg).reshape(len(lo), -1, n) + jpad
         # Mean-value form: f(X) lies in f(m) + J(X)(X - m); keep the tighter bound.
         spread = np.einsum("brk,bk->br", np.maximum(np.abs(jlo), np.abs(jhi)), rad) + ferr
+        spread += g * (spread + np.abs(fm)) + tiny
         flo = np.maximum(flo, fm - spread)
         fhi = np.minimum(fhi, fm + spread)
         ne = sysm.n_eq
@@ -264,19 +358,7 @@ def _solve(
         # Krawczyk operator on the equations.
         jlo, jhi = jlo[keep, :ne], jhi[keep, :ne]
         fm, ferr = fm[keep, :ne], ferr[keep, :ne]
-        jc = (jlo + jhi) / 2
-        jr = (jhi - jlo) / 2
-        y, ok = _inverse(jc)
-        step = np.einsum("bij,bj->bi", y, fm)
-        ay = np.abs(y)
-        mag = np.abs(eye[None] - np.einsum("bij,bjk->bik", y, jc)) + np.einsum(
-            "bij,bjk->bik", ay, jr
-        )
-        krad = np.einsum("bij,bj->bi", mag, rad) + np.einsum("bij,bj->bi", ay, ferr)
-        krad += 1e-13 * (1.0 + np.abs(mid))
-        kc = mid - step
-        klo, khi = kc - krad, kc + krad
-        ok &= np.isfinite(klo).all(axis=1) & np.isfinite(khi).all(axis=1)
+        klo, khi, ok = _krawczyk(sysm, mid, rad, fm, ferr, jlo, jhi)
         empty = ((klo > hi) | (khi < lo)).any(axis=1) & ok
         inside = ((klo > lo) & (khi < hi)).all(axis=1) & ok
         nxt_lo: list[NDArray[np.float64]] = []
@@ -324,31 +406,28 @@ def _solve(
     return out
 
 
-def _narrow(sysm: _Compiled, lo: NDArray[np.float64], hi: NDArray[np.float64]) -> BoxRoot | None:
+def _narrow(sysm: Compiled, lo: NDArray[np.float64], hi: NDArray[np.float64]) -> BoxRoot | None:
     """Iterate Krawczyk on a certified box until it stops shrinking; Newton gives the point."""
     n = sysm.n
-    eye = np.eye(n)
+    g, tiny = sysm.g, sysm.tiny
     for _ in range(30):
         mid = (lo + hi) / 2
-        rad = (hi - lo) / 2
+        rad = _radius(lo, hi, mid)
         dlo = sysm.monomials(sysm.dexpo, lo[None])
         dhi = sysm.monomials(sysm.dexpo, hi[None])
-        jlo = (dlo @ sysm.dpos + dhi @ sysm.dneg)[0, : sysm.n_eq_d].reshape(n, n)
-        jhi = (dhi @ sysm.dpos + dlo @ sysm.dneg)[0, : sysm.n_eq_d].reshape(n, n)
-        jc = (jlo + jhi) / 2
-        jr = (jhi - jlo) / 2
-        try:
-            y = np.linalg.inv(jc)
-        except np.linalg.LinAlgError:
-            return None
+        jpad = ((dhi @ sysm.dabs) * g + tiny)[0, : sysm.n_eq_d].reshape(n, n)
+        jlo = (dlo @ sysm.dpos + dhi @ sysm.dneg)[0, : sysm.n_eq_d].reshape(n, n) - jpad
+        jhi = (dhi @ sysm.dpos + dlo @ sysm.dneg)[0, : sysm.n_eq_d].reshape(n, n) + jpad
         mono = sysm.monomials(sysm.expo, mid[None])[0]
         fm = mono @ sysm.coef.T
-        ferr = (mono @ sysm.cabs) * 1e-14 + 1e-15
-        ay = np.abs(y)
-        krad = (np.abs(eye - y @ jc) + ay @ jr) @ rad + ay @ ferr + 1e-13 * (1.0 + np.abs(mid))
-        kc = mid - y @ fm
-        nlo = np.maximum(lo, kc - krad)
-        nhi = np.minimum(hi, kc + krad)
+        ferr = (mono @ sysm.cabs) * g + tiny
+        klo, khi, ok = _krawczyk(
+            sysm, mid[None], rad[None], fm[None], ferr[None], jlo[None], jhi[None]
+        )
+        if not ok[0]:
+            return None
+        nlo = np.maximum(lo, klo[0])
+        nhi = np.minimum(hi, khi[0])
         if (nlo > nhi).any():
             return None  # cannot happen for a certified box; be safe
         done = (nhi - nlo).max() > 0.9 * (hi - lo).max()

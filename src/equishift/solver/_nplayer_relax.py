@@ -12,8 +12,15 @@ whose marginals are the :math:`w_i` and :math:`\\sigma_i`, with player
 strategies :math:`s` (valid because at an equilibrium :math:`W` is the product
 and the conditions hold after multiplying by :math:`\\sigma_i(s) \\ge 0`): a
 polytope like that of correlated equilibria, with indifference. When the
-relaxation, with every constraint loosened by a slack far above rounding error,
-has no solution, no equilibrium has these supports.
+relaxation has no solution, no equilibrium has these supports.
+
+The solver (HiGHS) sees every constraint loosened by ``1e-7``; its verdict
+*infeasible* is used only when its dual ray passes the rounding-error-bounded
+Farkas check of :mod:`._nplayer_lp` on the exact, unloosened constraints. For
+those to be exact, each payoff condition is divided by a power of two (not by
+its largest coefficient), McCormick products of bounds are rounded outwards
+(``nextafter``) where they are bounds and coefficients, and the payoffs must be
+integers below :math:`2^{52}` (``SupportRelaxation.exact`` says whether they are).
 
 Examples
 --------
@@ -32,17 +39,69 @@ True
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ._nplayer_lp import feasibility
+
 __all__ = ["SupportRelaxation", "relaxation_feasible"]
+
+
+def _pow2(d: NDArray[np.float64]) -> float:
+    """The smallest power of two at least ``max|d|`` (0 for a zero row): an exact scale."""
+    big = float(np.abs(d).max(initial=0.0))
+    if big == 0:
+        return 0.0
+    return float(2.0 ** math.ceil(math.log2(big)))
+
 
 _SLACK = 1e-7
 """Each (scaled) payoff condition may be violated by this much in the relaxation."""
+
+
+@functools.lru_cache(maxsize=256)
+def _products(sizes: tuple[int, ...], joint: bool) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Index triples of the products McCormick's envelopes tie (three players only).
+
+    ``pairs``: ``(w_i cell, p_j index, p_h index)`` for ``w_i = p_j p_h``;
+    ``triples``: ``(W cell, p_i index, w_i cell)`` for ``W = p_i w_i`` (with ``joint``).
+    Column offsets are those of :class:`SupportRelaxation`.
+    """
+    empty = np.zeros((0, 3), dtype=np.intp)
+    n = len(sizes)
+    if n != 3:
+        return empty, empty
+    p_off = list(itertools.accumulate([0, *sizes]))
+    k = p_off[-1]
+    w_off: list[int] = []
+    for i in range(n):
+        w_off.append(k)
+        k += math.prod(sizes[j] for j in range(n) if j != i)
+    big = np.arange(math.prod(sizes)).reshape(sizes)
+    pairs: list[NDArray[np.intp]] = []
+    triples: list[NDArray[np.intp]] = []
+    for i in range(n):
+        j, h = (q for q in range(n) if q != i)
+        ra = np.repeat(np.arange(sizes[j]), sizes[h])
+        rb = np.tile(np.arange(sizes[h]), sizes[j])
+        pairs.append(np.stack([w_off[i] + ra * sizes[h] + rb, p_off[j] + ra, p_off[h] + rb], 1))
+        if joint:
+            cells = sizes[j] * sizes[h]
+            moved = np.moveaxis(big, i, 0).reshape(sizes[i], cells)
+            rq = np.repeat(np.arange(sizes[i]), cells)
+            rc = np.tile(np.arange(cells), sizes[i])
+            triples.append(np.stack([k + moved.ravel(), p_off[i] + rq, w_off[i] + rc], 1))
+    pair_arr = np.concatenate(pairs).astype(np.intp)
+    triple_arr = np.concatenate(triples).astype(np.intp) if triples else empty
+    pair_arr.setflags(write=False)
+    triple_arr.setflags(write=False)
+    return pair_arr, triple_arr
 
 
 class SupportRelaxation:
@@ -109,15 +168,14 @@ class SupportRelaxation:
                     b_eq.append(0.0)
             if joint:
                 # The joint distribution's marginals: w_i on S_-i, p_i on S_i.
-                for c in range(cells):
-                    r = np.zeros(k)
-                    pos = np.unravel_index(c, dims)
-                    sl: list[Any] = list(pos)
-                    sl.insert(i, slice(None))
-                    r[big_off + big[tuple(sl)].ravel()] = 1.0
-                    r[w_off[i] + c] = -1.0
-                    a_eq.append(r)
-                    b_eq.append(0.0)
+                # Row c: the cells of W whose other players' strategies are cell c of w_i.
+                moved = np.moveaxis(big, i, -1).reshape(cells, sizes[i])
+                block = np.zeros((cells, k))
+                cs = np.arange(cells)
+                block[cs[:, None], big_off + moved] = 1.0
+                block[cs, w_off[i] + cs] = -1.0
+                a_eq.extend(block)
+                b_eq.extend([0.0] * cells)
                 for q in range(sizes[i]):
                     r = np.zeros(k)
                     r[big_off + np.take(big, q, axis=i).ravel()] = 1.0
@@ -133,88 +191,80 @@ class SupportRelaxation:
                     rows_q = np.take(big, q, axis=i).ravel()
                     for a in range(sub.shape[0]):
                         d = sub[a] - sub[own]
-                        scale = float(np.abs(d).max())
+                        scale = _pow2(d)
                         if a == own or scale == 0:
                             continue
                         r = np.zeros(k)
                         r[big_off + rows_q] = d / scale
                         a_ub.append(r)
-                        b_ub.append(_SLACK)
+                        b_ub.append(0.0)
                 continue
             s0 = supports[i][0]
             for a in range(sub.shape[0]):
                 if a == s0:
                     continue
                 d = sub[a] - sub[s0]
-                scale = float(np.abs(d).max())
+                scale = _pow2(d)
                 if scale == 0:
                     continue
                 r = np.zeros(k)
                 r[w_off[i] : w_off[i] + cells] = d / scale
                 a_ub.append(r)
-                b_ub.append(_SLACK)
+                b_ub.append(0.0)
                 if a in supports[i]:
                     a_ub.append(-r)
-                    b_ub.append(_SLACK)
+                    b_ub.append(0.0)
                 if joint:
                     # Multiplied by each probability of player i's own support.
                     for q in range(sizes[i]):
                         r = np.zeros(k)
                         r[big_off + np.take(big, q, axis=i).ravel()] = d / scale
                         a_ub.append(r)
-                        b_ub.append(_SLACK)
+                        b_ub.append(0.0)
                         if a in supports[i]:
                             a_ub.append(-r)
-                            b_ub.append(_SLACK)
-        self.a_eq = np.array(a_eq)
-        from scipy.sparse import csr_array
-
-        self.a_eq_sparse = csr_array(self.a_eq)
-        self.b_eq = np.array(b_eq)
-        self.a_ub = np.array(a_ub).reshape(-1, k)
-        self.b_ub = np.array(b_ub)
-        # McCormick pairs for three players: (w index, p index a, p index b).
-        pairs: list[tuple[int, int, int]] = []
-        if n == 3:
-            for i in range(n):
-                j, h = (q for q in range(n) if q != i)
-                for a in range(sizes[j]):
-                    for b in range(sizes[h]):
-                        pairs.append((w_off[i] + a * sizes[h] + b, p_off[j] + a, p_off[h] + b))
-        self.pairs = np.array(pairs, dtype=np.intp).reshape(-1, 3)
-        # ... and the joint distribution as products p_i(q) * w_i(t).
-        triples: list[tuple[int, int, int]] = []
-        if n == 3 and joint:
-            for i in range(n):
-                cells = int(np.prod([sizes[j] for j in range(n) if j != i]))
-                for q in range(sizes[i]):
-                    entries = np.take(big, q, axis=i).ravel()
-                    for c in range(cells):
-                        triples.append((big_off + int(entries[c]), p_off[i] + q, w_off[i] + c))
-        self.triples = np.array(triples, dtype=np.intp).reshape(-1, 3)
+                            b_ub.append(0.0)
+        a_eq_arr = np.array(a_eq).reshape(-1, k)
+        a_ub_arr = np.array(a_ub).reshape(-1, k)
+        self.a_base = np.vstack([a_eq_arr, a_ub_arr])
+        self.lo_base = np.concatenate([np.array(b_eq), np.full(len(a_ub_arr), -np.inf)])
+        self.hi_base = np.concatenate([np.array(b_eq), np.array(b_ub)])
+        # The rows are exact (integer payoff differences over a power of two) when the
+        # payoffs are integers below 2**52; otherwise an exclusion is not rigorous.
+        self.exact = all(
+            bool(np.isfinite(p).all())
+            and bool((np.asarray(p) == np.round(p)).all())
+            and float(np.abs(p).max(initial=0.0)) < 2.0**52
+            for p in (np.asarray(q, dtype=np.float64) for q in payoffs)
+        )
+        self.unverified = 0
+        self.bases: dict[tuple[int, ...], Any] = {}
+        """Final LP basis by program shape, to warm-start the next program of that shape."""
+        self.pairs, self.triples = _products(tuple(sizes), joint)
         self.point: NDArray[np.float64] | None = None
 
     def feasible(
         self, lo: NDArray[np.float64] | None = None, hi: NDArray[np.float64] | None = None
     ) -> bool:
-        """Whether the relaxation has a point with every probability in ``[lo, hi]``.
+        """Whether the relaxation may have a point with every probability in ``[lo, hi]``.
 
         ``lo`` and ``hi`` are bounds on all probabilities, players' supports in
-        order (``None``: the whole simplex). ``False`` rules the box out.
+        order (``None``: the whole simplex); they must be valid outer bounds
+        (rounded outwards by the caller). ``False`` rules the box out, and is
+        only returned with a verified Farkas certificate (see
+        :mod:`._nplayer_lp`) or for an empty box.
         """
-        from scipy.optimize import linprog
-        from scipy.sparse import csr_array
-
         k = self.k
         npr = self.p_off[-1]
         plo = np.zeros(npr) if lo is None else np.clip(lo, 0.0, 1.0)
         phi = np.ones(npr) if hi is None else np.clip(hi, 0.0, 1.0)
-        if (plo > phi + _SLACK).any():
+        self.point = None
+        if (plo > phi).any():
             return False
         vlo = np.zeros(k)
         vhi = np.ones(k)
-        vlo[:npr], vhi[:npr] = plo, np.maximum(plo, phi)
-        a_ub, b_ub = self.a_ub, self.b_ub
+        vlo[:npr], vhi[:npr] = plo, phi
+        a, r_lo, r_hi = self.a_base, self.lo_base, self.hi_base
         if lo is not None and len(self.pairs):
             extra_rows: list[NDArray[np.float64]] = []
             extra_rhs: list[NDArray[np.float64]] = []
@@ -223,7 +273,11 @@ class SupportRelaxation:
                     continue
                 w, pa, pb = prods.T
                 la, ua, lb, ub = vlo[pa], vhi[pa], vlo[pb], vhi[pb]
-                vlo[w], vhi[w] = la * lb, ua * ub  # bounds of the products (all >= 0)
+                # Bounds of the products (all >= 0), rounded outwards so that they are
+                # valid for the exact products; they are coefficients below, hence exact.
+                vlo[w] = np.nextafter(la * lb, 0.0)
+                vhi[w] = np.minimum(np.nextafter(ua * ub, 2.0), 1.0)
+                la, ua, lb, ub = vlo[pa], vhi[pa], vlo[pb], vhi[pb]
                 m = len(w)
                 rows = np.zeros((4 * m, k))
                 r = np.arange(m)
@@ -242,28 +296,21 @@ class SupportRelaxation:
                 rows[3 * m + r, pb] -= la
                 rows[3 * m + r, pa] -= ub
                 extra_rows.append(rows)
-                extra_rhs.append(np.concatenate([la * lb, ua * ub, -ua * lb, -la * ub]) + _SLACK)
-            a_ub = np.vstack([a_ub, *extra_rows])
-            b_ub = np.concatenate([b_ub, *extra_rhs])
-        bounds = [
-            (max(0.0, float(a) - _SLACK), min(1.0, float(b) + _SLACK))
-            for a, b in zip(vlo, vhi, strict=True)
-        ]
-        self.point = None
-        res = linprog(
-            np.zeros(k),
-            A_ub=csr_array(a_ub) if len(a_ub) else None,
-            b_ub=b_ub if len(b_ub) else None,
-            A_eq=self.a_eq_sparse,
-            b_eq=self.b_eq,
-            bounds=bounds,
-            method="highs",
-            options={"presolve": False},
-        )
-        if res.status == 2:
-            return False
-        self.point = res.x if res.status == 0 else None
-        return True
+                # Right-hand sides are rounded products: the certificate check allows
+                # a relative rounding error in every row bound.
+                extra_rhs.append(np.concatenate([la * lb, ua * ub, -ua * lb, -la * ub]))
+            a = np.vstack([a, *extra_rows])
+            rhs = np.concatenate(extra_rhs)
+            r_lo = np.concatenate([r_lo, np.full(len(rhs), -np.inf)])
+            r_hi = np.concatenate([r_hi, rhs])
+        basis = self.bases.get(a.shape)
+        verdict = feasibility(a, r_lo, r_hi, vlo, vhi, slack=_SLACK, basis=basis)
+        if verdict.basis is not None:
+            self.bases[a.shape] = verdict.basis
+        if verdict.unverified:
+            self.unverified += 1
+        self.point = verdict.point
+        return verdict.feasible
 
     def gaps(self) -> NDArray[np.float64] | None:
         """After a feasible :meth:`feasible`: how far each probability's products are from w.
@@ -297,9 +344,9 @@ def relaxation_feasible(
     Returns
     -------
     bool
-        ``False`` proves (up to the linear-programming solver's floating-point
-        verdict on a problem loosened by ``1e-7``) that no equilibrium has these
-        supports; ``True`` says nothing.
+        ``False`` proves, with a verified Farkas certificate, that no
+        equilibrium has these supports (when the payoffs are integers below
+        :math:`2^{52}`; see the module docstring); ``True`` says nothing.
     """
     # The smaller relaxation (no joint distribution) first: it is cheaper and often enough.
     if not SupportRelaxation(payoffs, supports, joint=False).feasible():

@@ -94,6 +94,8 @@ def _finish(
     components: Sequence[Sequence[int]] = (),
     degenerate: bool | None = None,
     warnings: Sequence[str] = (),
+    certified: bool = False,
+    certificates: Sequence[Any] = (),
 ) -> Solution:
     verified: list[tuple[int, Equilibrium]] = []
     rejected = 0
@@ -116,6 +118,7 @@ def _finish(
     comps = tuple(sorted({c for c in comps if c}))
     eqs = tuple(verified[j][1] for j in order)
     exact = game.is_exact and all(eq.is_exact for eq in eqs)
+    certs = tuple(certificates[verified[j][0]] for j in order) if certificates else ()
     return Solution(
         game=game,
         method=method,
@@ -127,6 +130,8 @@ def _finish(
         degenerate=degenerate,
         warnings=tuple(warns),
         tolerance=0.0 if exact else tol,
+        certified=exact or (certified and not rejected),
+        certificates=certs,
     )
 
 
@@ -247,6 +252,8 @@ def _solve_normal(
             scope="all isolated Nash equilibria",
             tol=tol,
             warnings=nres.warnings,
+            certified=nres.certified,
+            certificates=nres.certificates,
         )
     if method in METHODS:
         raise SolverError(f"solve(): method {method!r} applies to extensive-form games only")

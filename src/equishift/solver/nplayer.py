@@ -14,7 +14,11 @@ for finding a Nash equilibrium": support sizes are tried smallest and most
 balanced first, and supports are built player by player while removing
 *conditionally dominated* strategies (strictly dominated given the supports
 chosen so far and the remaining candidates of the others). A support profile
-in which a support strategy is dominated is never solved.
+in which a support strategy is dominated is never solved. Once every player
+but the last has a support, what remains (a relaxation test and the last
+player's supports) is an independent task; on games with many support
+profiles the tasks run on forked worker processes (``workers``), and their
+results are merged in task order, so the answer is identical to a serial run.
 
 Linear systems (at most two players mix) are solved exactly over the rationals
 by Gaussian elimination. Polynomial systems (three or more players mix) go
@@ -42,16 +46,40 @@ A certified root whose probabilities are provably positive is recovered as a
 fraction when a fraction in its box solves the equations exactly (then it is
 *the* root, and the equilibrium is returned as ``Fraction`` with regret exactly
 0); otherwise it is irrational (or has a denominator beyond :math:`10^7`) and is
-returned in floats: the Krawczyk test proves that an exact solution of the
-indifference equations with positive probabilities lies within about
-:math:`10^{-12}` of it, and the floats' regret (which also covers the strategies
-outside the supports) is at most ``tol``. Interval and linear-programming
-steps run in floating point with margins (``1e-11`` on equations scaled to
-coefficients at most 1; ``1e-7`` of slack in the relaxation) far above
-rounding error, so what they exclude is excluded with that caveat; nothing
-they say is ever reported without the final certificate. ``complete=True``
-means every support profile was examined and every one of its systems was
-resolved (no root left unaccounted for).
+returned in floats together with an :class:`EquilibriumCertificate`: a box
+with rational corners in which exact rational interval arithmetic
+(:mod:`._nplayer_exact`) proves that the support's equations have exactly one
+root, that its support probabilities are positive and that no strategy
+outside the supports earns more anywhere in the box. Such a root is an exact
+Nash equilibrium within about :math:`10^{-13}` of the floats reported. A root
+that the same arithmetic proves is *not* an equilibrium (an outside strategy
+strictly better on its whole box) is dropped; one that can be neither
+certified nor refuted (an outside strategy tied at it) is judged by its float
+regret and makes ``certified`` ``False``.
+
+**What is proved.** ``certified=True`` means every reported equilibrium is
+exact or carries a certificate, and every step that ruled out a support
+profile or part of one is a proof:
+
+* dominance tests and linear systems use exact integer or rational arithmetic;
+* a linear relaxation (:mod:`._nplayer_relax`) excludes only with a Farkas
+  certificate (HiGHS's dual ray) checked against the exact constraints with a
+  proved bound on rounding error (:mod:`._nplayer_lp`); an unverifiable verdict
+  excludes nothing. Its rows are exact when the integer payoffs are below
+  :math:`2^{52}` (payoff differences scaled by powers of two); otherwise its
+  exclusions are not counted as proofs and ``certified`` is ``False``;
+* the interval subdivision (:mod:`._nplayer_boxes`) and the corner test
+  :func:`_excluded` compare floating-point enclosures padded by a priori
+  rounding-error bounds (Higham's :math:`\\gamma_n`, stated there), so a box
+  they drop holds no equilibrium and a box certified by the float Krawczyk
+  test holds exactly one root;
+* the final box of every irrational equilibrium is re-proved in exact
+  rational arithmetic.
+
+Rounding-error bounds assume IEEE double precision arithmetic with round to
+nearest (what numpy and HiGHS use on every supported platform).
+``complete=True`` means every support profile was examined and every one of
+its systems was resolved (no root left unaccounted for).
 
 A support whose system has a positive-dimensional solution set (a degenerate
 game) is not silently skipped: a sample point is searched on it, and a
@@ -83,16 +111,27 @@ A game whose only equilibrium is irrational (Nau et al. 2004, section 4):
 >>> res = support_enumeration(g)
 >>> [[round(p, 6) for p in row] for row in res.equilibria[0]], res.exact
 ([[0.619233, 0.380767], [0.479804, 0.520196], [0.378825, 0.621175]], False)
+
+It is not a fraction, but it is certified: an exact equilibrium lies in a box
+with rational corners, of width below :math:`10^{-12}`, around the floats.
+
+>>> res.certified, res.complete
+(True, True)
+>>> cert = res.certificates[0]
+>>> cert.contains(res.equilibria[0]), float(cert.upper[0][0] - cert.lower[0][0]) < 1e-12
+(True, True)
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
+import os
 import random
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -102,12 +141,13 @@ from numpy.typing import NDArray
 
 from ..games.normal_form import NormalFormGame
 from ..games.numbers import Number, integerize
-from ._nplayer_boxes import BoxRoot, solve_boxes
+from ._nplayer_boxes import BoxRoot, Compiled, solve_boxes
+from ._nplayer_exact import EquilibriumCertificate, box_around, certify_box, refute_box
 from ._nplayer_relax import SupportRelaxation, relaxation_feasible
 from .pure import pure_equilibria
 from .verify import DEFAULT_TOL, certificate
 
-__all__ = ["NPlayerResult", "can_enumerate", "support_enumeration"]
+__all__ = ["EquilibriumCertificate", "NPlayerResult", "can_enumerate", "support_enumeration"]
 
 Monomial = tuple[int, ...]
 Polynomial = dict[Monomial, int]
@@ -127,7 +167,8 @@ from tens of seconds to hours); their supports are reported as not solved."""
 _RELAX_UNKNOWNS = 5
 """Polynomial systems with this many unknowns are first tested with the linear relaxation."""
 _QUICK_BOXES = 40
-"""Boxes the interval subdivision may examine before the linear relaxation is consulted."""
+"""Boxes the interval subdivision may examine first on systems with fewer than
+``_RELAX_UNKNOWNS`` unknowns (larger ones are tested with the relaxation first)."""
 _BOX_LIMIT = 500
 """Boxes the interval subdivision may examine on one support before the relaxation helps."""
 _GUIDED_LIMIT = 4000
@@ -138,6 +179,11 @@ _GUIDED_WIDTH = 0.25
 """Only boxes this narrow go to the interval subdivision; wider ones are split first."""
 _RATIONAL_DENOMINATOR = 10**7
 """Largest denominator tried when recovering a rational root from its certified box."""
+_CERT_RADII = (Fraction(1, 10**14), Fraction(1, 10**30))
+"""Radii of boxes around a root in which it is certified when the search's box does
+not hold the floats reported (or when ``sympy`` found it, without a box)."""
+_PARALLEL_PROFILES = 400
+"""Games with more support profiles than this use every core by default."""
 _WITNESS_TRIALS = 6
 """Random slices tried when looking for an equilibrium on a positive-dimensional set."""
 
@@ -159,12 +205,25 @@ class NPlayerResult:
         ``True`` when every probability is a ``Fraction`` (regret exactly 0).
     warnings
         Budget reached, continua of equilibria, systems that could not be solved.
+    certificates
+        One per equilibrium: ``None`` for an exact one, else an
+        :class:`EquilibriumCertificate`, a box with rational corners proved (in
+        exact arithmetic) to hold exactly one root of the support's equations,
+        which is an equilibrium; ``None`` too for a float equilibrium that could
+        not be certified (then ``certified`` is ``False``).
+    certified
+        ``True`` when every equilibrium is exact or carries a certificate, and
+        every step that excluded a support profile or a part of one was proved
+        (see the module docstring). With ``complete`` it means: these are
+        provably all the isolated equilibria, each exactly or in a proved box.
     """
 
     equilibria: tuple[tuple[tuple[Number, ...], ...], ...]
     complete: bool
     exact: bool
     warnings: tuple[str, ...]
+    certificates: tuple[EquilibriumCertificate | None, ...] = ()
+    certified: bool = False
 
 
 def _n_support_profiles(shape: Sequence[int]) -> int:
@@ -175,8 +234,10 @@ def can_enumerate(shape: tuple[int, ...]) -> bool:
     """Whether support enumeration is expected to finish in seconds for this shape.
 
     The cost is dominated by the supports on which three or more players mix
-    (a polynomial system solved with a Gröbner basis), so the test bounds the
-    number of support profiles and the number of unknowns of the largest system.
+    (polynomial systems), so the test bounds the number of support profiles and
+    the number of unknowns of the largest system. Three players with four
+    strategies each stay out: random 4x4x4 games take from about 4 to over 20
+    seconds (with two cores), too slow for a default.
 
     Examples
     --------
@@ -187,6 +248,21 @@ def can_enumerate(shape: tuple[int, ...]) -> bool:
         return False
     unknowns = sum(n - 1 for n in shape)
     return _n_support_profiles(shape) <= 400 and unknowns <= 6
+
+
+def _workers(shape: Sequence[int]) -> int:
+    """Default number of processes: the usable cores for big games, 1 otherwise."""
+    if _n_support_profiles(shape) <= _PARALLEL_PROFILES:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # pragma: no cover - platform dependent
+    if multiprocessing.current_process().daemon:
+        return 1  # pragma: no cover - a daemonic process may not have children
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platform dependent
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,6 +531,14 @@ def _rational_point(
     return tuple(Fraction(float(v)) for v in point), False
 
 
+def _sum_at_least_one(x: NDArray[np.float64], block: Sequence[int]) -> bool:
+    """Whether ``sum(x[block]) >= 1`` exactly (floats are summed as fractions when close)."""
+    idx = list(block)
+    if float(x[idx].sum()) < 1.0 - 1e-9:
+        return False
+    return sum((Fraction(float(v)) for v in x[idx]), Fraction(0)) >= 1
+
+
 def _excluded(
     eqs: Sequence[Polynomial],
     ineqs: Sequence[Polynomial],
@@ -470,9 +554,13 @@ def _excluded(
     corner, when an inequality ``q <= 0`` is positive at every corner, or when
     it lies outside a player's simplex (``sum(x) >= 1`` on the whole box).
     Values are computed in floats from integer coefficients scaled to at most
-    1 and compared with a margin far above rounding error, so a discarded box
-    truly holds no solution. Returns ``True`` when every box was discarded,
-    ``False`` when that could not be shown within ``max_boxes`` boxes.
+    1 and compared with a margin that exceeds a proved bound on their rounding
+    error (a corner value is a sum of ``T`` products of at most ``nvars``
+    factors in ``[0, 1]`` with rounded coefficients, so its error is at most
+    :math:`\\gamma_{T + n + 2} \\sum |c|` by Higham's bound; the margin is 8 times
+    that), and the simplex test is decided exactly, so a discarded box truly
+    holds no solution. Returns ``True`` when every box was discarded, ``False``
+    when that could not be shown within ``max_boxes`` boxes.
     """
     polys = [p for p in (*eqs, *ineqs) if p]
     if not polys or nvars == 0 or nvars > 12:
@@ -486,7 +574,9 @@ def _excluded(
         for m, v in p.items():
             coef[where[m], c] = v / big
     n_eq = sum(1 for p in eqs if p)
-    margin = 1e-9
+    steps = len(monos) + nvars + 2
+    gamma = steps * 2.0**-53 / (1.0 - steps * 2.0**-53)
+    margin = np.maximum(1e-9, 8.0 * gamma * np.abs(coef).sum(axis=0) + 2.0**-900)
     bits = np.array(list(itertools.product((0.0, 1.0), repeat=nvars)))  # (2^n, n)
     stack: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = [
         (np.zeros(nvars), np.ones(nvars))
@@ -497,16 +587,16 @@ def _excluded(
         boxes += 1
         if boxes > max_boxes:
             return False
-        if any(lo[list(b)].sum() >= 1.0 for b in blocks if b):
-            continue
-        corners = lo + (hi - lo) * bits
+        if any(_sum_at_least_one(lo, b) for b in blocks if b):
+            continue  # p(s_0) = 1 - sum(x) <= 0 on the whole box
+        corners = np.where(bits > 0, hi, lo)
         mono_vals = np.prod(np.where(expo[None, :, :], corners[:, None, :], 1.0), axis=2)
         vals = mono_vals @ coef  # (corners, polys)
         vmin = vals.min(axis=0)
         vmax = vals.max(axis=0)
-        if bool(np.any(vmin[:n_eq] > margin)) or bool(np.any(vmax[:n_eq] < -margin)):
+        if bool(np.any(vmin[:n_eq] > margin[:n_eq])) or bool(np.any(vmax[:n_eq] < -margin[:n_eq])):
             continue
-        if bool(np.any(vmin[n_eq:] > margin)):
+        if bool(np.any(vmin[n_eq:] > margin[n_eq:])):
             continue
         k = int(np.argmax(hi - lo))
         mid = (lo[k] + hi[k]) / 2
@@ -528,10 +618,57 @@ class _Budget(Exception):
     """Raised inside the search when the time budget is spent."""
 
 
+_Found = tuple[tuple[tuple[Number, ...], ...], EquilibriumCertificate | None]
+"""An equilibrium and its certificate (``None`` when it is exact or not certified)."""
+
+
+@dataclass
+class _TaskOut:
+    """What one task of the search found (see :meth:`_Search.run`)."""
+
+    found: list[tuple[tuple[Any, ...], Any]]
+    warnings: list[str]
+    unsolved: list[str]
+    complete: bool
+    budget: bool
+    relaxed: int
+    unverified: int
+    uncertain: int
+
+
+_WORKER: _Search | None = None
+"""The search a forked worker runs tasks of (inherited from the parent at fork)."""
+
+
+def _worker_init() -> None:  # pragma: no cover - runs in the forked workers
+    # HiGHS may have started a thread scheduler in the parent; its threads do not
+    # survive fork, so the worker starts afresh.
+    from ._nplayer_lp import reset_after_fork
+
+    reset_after_fork()
+
+
+def _worker_task(
+    task: tuple[tuple[int, ...], list[list[int]]],
+) -> _TaskOut:  # pragma: no cover - runs in the forked workers
+    assert _WORKER is not None
+    return _WORKER._task(*task)
+
+
 class _Search:
-    def __init__(self, game: NormalFormGame, tol: float, max_seconds: float) -> None:
+    def __init__(
+        self, game: NormalFormGame, tol: float, max_seconds: float, workers: int | None = None
+    ) -> None:
         self.game = game
         self.tol = tol
+        self.workers = _workers(game.shape) if workers is None else max(1, workers)
+        self._tasks: list[tuple[tuple[int, ...], list[list[int]]]] | None = None
+        self.m: list[int] = []
+        self._dominance: dict[tuple[Any, ...], list[bool]] = {}
+        self._diff_key: tuple[Any, ...] | None = None
+        self._diff_tables: dict[int, tuple[NDArray[Any], list[tuple[int, ...]]]] = {}
+        self.unverified = 0
+        self.uncertain = 0
         self.deadline = time.monotonic() + max_seconds
         self.n = game.n_players
         self.shape = game.shape
@@ -556,8 +693,12 @@ class _Search:
             np.asarray(a, dtype=np.int64 if small else object) for a in self.u
         ]
         self.uf: list[NDArray[np.float64]] = [np.asarray(a, dtype=np.float64) for a in self.u]
+        # The relaxation's rows are exact when the integer payoffs are below 2**52.
+        self.relax_exact = all(
+            int(np.abs(np.asarray(a, dtype=object)).max(initial=0)) < 2**52 for a in self.u
+        )
         self.relaxed = 0
-        self.found: dict[tuple[Any, ...], tuple[tuple[Number, ...], ...]] = {}
+        self.found: dict[tuple[Any, ...], _Found] = {}
         self.warnings: list[str] = []
         self.complete = True
         self.covered = 0
@@ -567,6 +708,13 @@ class _Search:
     # -- dominance ----------------------------------------------------------------------------
     def _dominated(self, i: int, sets: Sequence[Sequence[int]], weak: bool) -> list[bool]:
         """Which strategies of ``sets[i]`` some strategy of player i beats on ``sets[-i]``."""
+        key = (i, weak, tuple(tuple(s) for s in sets))
+        hit = self._dominance.get(key)
+        if hit is None:
+            hit = self._dominance[key] = self._dominated_now(i, sets, weak)
+        return hit
+
+    def _dominated_now(self, i: int, sets: Sequence[Sequence[int]], weak: bool) -> list[bool]:
         idx = [range(self.shape[j]) if j == i else list(sets[j]) for j in range(self.n)]
         sub = np.moveaxis(self.u[i][np.ix_(*idx)], i, 0).reshape(self.shape[i], -1)
         cand = sub[list(sets[i])]
@@ -626,10 +774,27 @@ class _Search:
         total = sum(
             math.prod(math.comb(k, x) for k, x in zip(m, s, strict=True)) for s in size_profiles
         )
+        # Supports are fixed player by player; the work below the next-to-last player's
+        # choice (one relaxation test and the leaves under it) forms independent tasks,
+        # run in order here or on a pool of forked workers and merged in that order.
+        self.m = m
+        self._tasks = []
+        budget = False
         try:
             for sizes in size_profiles:
                 self._visit(sizes, 0, [], domains, m)
         except _Budget:
+            budget = True
+        tasks, self._tasks = self._tasks, None
+        # Profiles of collected tasks were counted as covered while collecting.
+        self.covered -= sum(self._subtree(t[0], self.n - 1, m) for t in tasks)
+        for (sizes, _sets), out in zip(tasks, self._map(tasks), strict=False):
+            self._merge(out)
+            if out.budget:
+                budget = True
+                break
+            self.covered += self._subtree(sizes, self.n - 1, m)
+        if budget:
             left = total - self.covered
             self.complete = False
             self.warnings.append(
@@ -666,10 +831,105 @@ class _Search:
             if reduced is not None:
                 if depth + 1 == self.n:
                     self._leaf(reduced)
+                elif self._tasks is not None and depth + 2 == self.n:
+                    self._tasks.append((tuple(sizes), reduced))
                 elif self._subtree_feasible(sizes, reduced, depth + 1):
                     self._visit(sizes, depth + 1, reduced[: depth + 1], reduced, m)
             self.covered = c0 + (k + 1) * per_child
         self.covered = c0 + self._subtree(sizes, depth, m)
+
+    # -- tasks ----------------------------------------------------------------------------------
+    def _task(self, sizes: tuple[int, ...], sets: list[list[int]]) -> _TaskOut:
+        """Run one task (see :meth:`run`) on fresh result state and return what it found.
+
+        The search's own result state is left as it was.
+        """
+        saved = (
+            self.found,
+            self.warnings,
+            self.unsolved,
+            self.complete,
+            self.relaxed,
+            self.unverified,
+            self.uncertain,
+        )
+        self.found = {}
+        self.warnings = []
+        self.unsolved = []
+        self.complete = True
+        self.relaxed = 0
+        self.unverified = 0
+        self.uncertain = 0
+        budget = time.monotonic() > self.deadline
+        try:
+            if budget:
+                raise _Budget
+            fixed = self.n - 1
+            if self._subtree_feasible(sizes, sets, fixed):
+                self._visit(sizes, fixed, sets[:fixed], sets, self.m)
+        except _Budget:
+            budget = True
+        out = _TaskOut(
+            list(self.found.items()),
+            list(self.warnings),
+            list(self.unsolved),
+            self.complete,
+            budget,
+            self.relaxed,
+            self.unverified,
+            self.uncertain,
+        )
+        (
+            self.found,
+            self.warnings,
+            self.unsolved,
+            self.complete,
+            self.relaxed,
+            self.unverified,
+            self.uncertain,
+        ) = saved
+        return out
+
+    def _map(self, tasks: list[tuple[tuple[int, ...], list[list[int]]]]) -> Iterator[_TaskOut]:
+        """Each task's output, in order: in this process, or on forked workers."""
+        workers = min(self.workers, len(tasks))
+        if workers <= 1:
+            for t in tasks:
+                yield self._task(*t)
+            return
+        global _WORKER
+        ctx = multiprocessing.get_context("fork")
+        # Tasks with the largest supports (the costliest, and last in order) are handed
+        # out first, so that the small ones fill the gaps at the end; the outputs are
+        # put back in task order.
+        order = sorted(range(len(tasks)), key=lambda k: (-sum(tasks[k][0]), k))
+        outs: list[_TaskOut | None] = [None] * len(tasks)
+        _WORKER = self
+        try:
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns that fork() in a process with threads (BLAS's, say)
+                # may deadlock; the workers only compute, and HiGHS is reset in each.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pool = ctx.Pool(workers, initializer=_worker_init)
+            with pool:
+                done = pool.imap(_worker_task, [tasks[k] for k in order], chunksize=1)
+                for k, result in zip(order, done, strict=True):
+                    outs[k] = result
+        finally:
+            _WORKER = None
+        for out in outs:
+            assert out is not None
+            yield out
+
+    def _merge(self, out: _TaskOut) -> None:
+        for key, prof in out.found:
+            self.found.setdefault(key, prof)
+        self.warnings += out.warnings
+        self.unsolved += out.unsolved
+        self.complete &= out.complete
+        self.relaxed += out.relaxed
+        self.unverified += out.unverified
+        self.uncertain += out.uncertain
 
     def _subtree_feasible(self, sizes: Sequence[int], sets: list[list[int]], fixed: int) -> bool:
         """Supports of players ``< fixed`` chosen: can any choice of the others' work?
@@ -718,7 +978,15 @@ class _Search:
                 return
         sol = _solve_system(polys, nvars)
         self.solved += 1
-        self._accept(supports, offsets, sol)
+        system = None
+        if sol.points and not (self.game.is_exact and all(e for _, e in sol.points)):
+            blocks = [
+                range(off, off + len(s) - 1)
+                for off, s in zip(offsets, supports, strict=True)
+                if off is not None
+            ]
+            system = (polys, self._outside(supports, offsets, nvars), blocks)
+        self._accept(supports, offsets, sol, system)
         if sol.failed:
             self.complete = False
             self.warnings.append(
@@ -747,39 +1015,54 @@ class _Search:
         shows all its probabilities positive is reported: exactly when a rational
         point of the box satisfies the equations exactly, else in floats.
         """
-        res = solve_boxes(
-            polys, ineqs, nvars, blocks, max_boxes=_QUICK_BOXES, deadline=self.deadline
-        )
-        self._check_time()
-        if (
-            not res.resolved
-            and nvars >= _RELAX_UNKNOWNS
-            and not relaxation_feasible(self.uf, supports)
-        ):
+        if nvars >= _RELAX_UNKNOWNS and not relaxation_feasible(self.uf, supports):
+            # Large systems: the relaxation rules most of them out at once, before any
+            # subdivision (which rarely settles them within the quick budget).
             self.relaxed += 1
             return True
-        if not res.resolved:
+        compiled = Compiled(polys, ineqs, nvars)
+        res = solve_boxes(
+            polys,
+            ineqs,
+            nvars,
+            blocks,
+            max_boxes=_QUICK_BOXES if nvars < _RELAX_UNKNOWNS else _BOX_LIMIT,
+            deadline=self.deadline,
+            compiled=compiled,
+        )
+        self._check_time()
+        if not res.resolved and nvars < _RELAX_UNKNOWNS:
             res = solve_boxes(
-                polys, ineqs, nvars, blocks, max_boxes=_BOX_LIMIT, deadline=self.deadline
+                polys,
+                ineqs,
+                nvars,
+                blocks,
+                max_boxes=_BOX_LIMIT,
+                deadline=self.deadline,
+                compiled=compiled,
             )
             self._check_time()
         roots = res.roots
         if not res.resolved:
-            guided = self._guided(supports, polys, ineqs, nvars, offsets, blocks)
+            guided = self._guided(supports, polys, ineqs, nvars, offsets, blocks, compiled)
             if guided is None:
                 return False
             roots = guided
         points: list[tuple[tuple[Fraction, ...], bool]] = []
+        boxes: list[tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None] = []
         for root in roots:
-            if any(float(root.lo[list(b)].sum()) > 1.0 for b in blocks if len(b)):
-                continue  # outside a simplex
+            lo = tuple(Fraction(float(v)) for v in root.lo)
+            hi = tuple(Fraction(float(v)) for v in root.hi)
+            if refute_box(ineqs, blocks, lo, hi):
+                continue  # proved: not an equilibrium (outside a simplex, or beaten)
             if (root.lo <= 0).any() or any(
                 float(root.hi[list(b)].sum()) >= 1.0 for b in blocks if len(b)
             ):
-                return False  # a probability too close to 0 to decide in floats
+                return False  # a probability too close to 0 to decide here
             points.append(_rational_point(polys, root.point, root.lo, root.hi))
+            boxes.append((lo, hi))
         self.solved += 1
-        self._accept(supports, offsets, _SystemSolution(points))
+        self._accept(supports, offsets, _SystemSolution(points), (polys, ineqs, blocks), boxes)
         return True
 
     def _guided(
@@ -790,6 +1073,7 @@ class _Search:
         nvars: int,
         offsets: list[int | None],
         blocks: Sequence[Sequence[int]],
+        compiled: Compiled,
     ) -> list[BoxRoot] | None:
         """Branch and bound with the linear relaxation, for systems subdivision alone finds hard.
 
@@ -799,14 +1083,16 @@ class _Search:
         not enough. Returns every root, or ``None`` when the budget ran out.
         """
         relax = SupportRelaxation(self.uf, supports)
-        stack: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = [
-            (np.zeros(nvars), np.ones(nvars))
+        # Each box carries its parent's final LP basis, to warm-start its own LP.
+        stack: list[tuple[NDArray[np.float64], NDArray[np.float64], dict[Any, Any]]] = [
+            (np.zeros(nvars), np.ones(nvars), {})
         ]
         roots: list[BoxRoot] = []
         lps = 0
         while stack:
             self._check_time()
-            lo, hi = stack.pop()
+            lo, hi, bases = stack.pop()
+            relax.bases = dict(bases)
             lps += 1
             if lps > _GUIDED_LIMIT:
                 return None
@@ -819,9 +1105,13 @@ class _Search:
                     phi.append(1.0)
                     continue
                 xl, xh = lo[off : off + len(s) - 1], hi[off : off + len(s) - 1]
-                plo += [1.0 - float(xh.sum()), *map(float, xl)]
-                phi += [1.0 - float(xl.sum()), *map(float, xh)]
+                # p(s_0) = 1 - sum(x), rounded outwards (a correctly rounded sum, then
+                # one more rounding: the error is below 2u(k + 2) <= 1e-15 (k + 2)).
+                pad = 1e-15 * (len(s) + 1)
+                plo += [1.0 - math.fsum(map(float, xh)) - pad, *map(float, xl)]
+                phi += [1.0 - math.fsum(map(float, xl)) + pad, *map(float, xh)]
             if not relax.feasible(np.array(plo), np.array(phi)):
+                self.relaxed += 1
                 continue
             width = hi - lo
             res = (
@@ -833,6 +1123,7 @@ class _Search:
                     max_boxes=_GUIDED_BOXES,
                     deadline=self.deadline,
                     box=(lo, hi),
+                    compiled=compiled,
                 )
                 if width.max() <= _GUIDED_WIDTH
                 else None
@@ -848,7 +1139,7 @@ class _Search:
             hi1[k] = cut
             lo2 = lo.copy()
             lo2[k] = cut
-            stack += [(lo2, hi), (lo, hi1)]
+            stack += [(lo2, hi, relax.bases), (lo, hi1, relax.bases)]
         return roots
 
     @staticmethod
@@ -913,30 +1204,43 @@ class _Search:
         self, supports: list[list[int]], offsets: list[int | None], nvars: int, i: int, a: int
     ) -> Polynomial:
         """``u_i(a, sigma_-i) - u_i(s_0, sigma_-i)`` as a polynomial in the free probabilities."""
-        s0 = supports[i][0]
-        idx = [[a, s0] if j == i else list(supports[j]) for j in range(self.n)]
-        sub = np.moveaxis(self.uo[i][np.ix_(*idx)], i, 0)
-        t = sub[0] - sub[1]
+        key = tuple(tuple(x) for x in supports)
+        if self._diff_key != key:
+            self._diff_key = key
+            self._diff_tables = {}
+        if i not in self._diff_tables:
+            self._diff_tables[i] = self._differences(supports, offsets, nvars, i)
+        table, monos = self._diff_tables[i]
+        t = table[a] - table[supports[i][0]]
+        return {monos[k]: int(t[k]) for k in np.flatnonzero(t)}
+
+    def _differences(
+        self, supports: list[list[int]], offsets: list[int | None], nvars: int, i: int
+    ) -> tuple[NDArray[Any], list[tuple[int, ...]]]:
+        """Player i's payoffs, one row per own strategy, in the basis of the free probabilities.
+
+        Row ``a`` holds the coefficients of ``u_i(a, sigma_-i)`` on the monomials of
+        the returned list (flattened); differences of rows are the polynomials.
+        """
+        idx = [range(self.shape[i]) if j == i else list(supports[j]) for j in range(self.n)]
+        t = np.moveaxis(self.uo[i][np.ix_(*idx)], i, 0)
         others = [j for j in range(self.n) if j != i]
         # Change basis on each mixing axis: p_0 = 1 - sum(x) gives the
         # constant t[0] and the coefficient t[m] - t[0] for x_m.
-        for ax, j in enumerate(others):
+        for ax, j in enumerate(others, start=1):
             if len(supports[j]) > 1:
                 first = np.take(t, [0], axis=ax)
                 rest = np.take(t, range(1, t.shape[ax]), axis=ax) - first
                 t = np.concatenate([first, rest], axis=ax)
-        poly: Polynomial = {}
-        for pos in itertools.product(*(range(d) for d in t.shape)):
-            c = int(t[pos])
-            if c == 0:
-                continue
+        monos: list[tuple[int, ...]] = []
+        for pos in itertools.product(*(range(d) for d in t.shape[1:])):
             mono = [0] * nvars
             for ax, j in enumerate(others):
                 off = offsets[j]
                 if off is not None and pos[ax] > 0:
                     mono[off + pos[ax] - 1] = 1
-            poly[tuple(mono)] = c
-        return poly
+            monos.append(tuple(mono))
+        return t.reshape(t.shape[0], -1), monos
 
     def _profile(
         self, supports: list[list[int]], offsets: list[int | None], values: Sequence[Fraction]
@@ -956,30 +1260,99 @@ class _Search:
         return tuple(prof)
 
     def _accept(
-        self, supports: list[list[int]], offsets: list[int | None], sol: _SystemSolution
+        self,
+        supports: list[list[int]],
+        offsets: list[int | None],
+        sol: _SystemSolution,
+        system: tuple[list[Polynomial], list[Polynomial], Sequence[Sequence[int]]] | None = None,
+        boxes: Sequence[tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None] = (),
     ) -> int:
-        """Verify each solution of the system; return how many were equilibria."""
+        """Verify each solution of the system; return how many were equilibria.
+
+        An exact solution is checked exactly. Any other (an irrational root, or
+        any root of a game given in floats) is certified with exact interval
+        arithmetic (:func:`certify_box`) on its box from the subdivision, or on
+        a box of radius :math:`10^{-30}` around it, given the ``system``
+        (equations, outside-strategy inequalities, simplex blocks); proved not
+        to be an equilibrium (:func:`refute_box`) and dropped; or, when neither
+        can be shown, judged by its float regret and counted as uncertain.
+        """
         count = 0
-        for values, exact in sol.points:
+        for n_point, (values, exact) in enumerate(sol.points):
             prof = self._profile(supports, offsets, values)
             if prof is None:
                 continue
             margin = Fraction(0) if exact else _POSITIVE
-            if any(prof[j][k] <= margin for j, s in enumerate(supports) for k in s):
+            if exact and any(prof[j][k] <= margin for j, s in enumerate(supports) for k in s):
                 continue
             out: tuple[tuple[Number, ...], ...]
+            cert: EquilibriumCertificate | None = None
             if exact and self.game.is_exact:
                 if not certificate(self.game, prof).is_equilibrium:
                     continue
                 out = prof
             else:
                 fl = tuple(tuple(float(p) for p in row) for row in prof)
-                if not certificate(self.game, fl, tol=self.tol).is_equilibrium:
+                box = boxes[n_point] if n_point < len(boxes) else None
+                verdict = "unknown"
+                if system is not None:
+                    polys, ineqs, blocks = system
+                    # The search's box first; then boxes around the point, wide enough
+                    # to hold the floats reported, or (for a root known to 50 digits)
+                    # tight. The first certified box that holds the floats is kept.
+                    boxes_tried = [] if box is None else [box]
+                    boxes_tried += [box_around(values, r) for r in _CERT_RADII]
+                    for trial in boxes_tried:
+                        if not certify_box(polys, ineqs, blocks, *trial):
+                            continue
+                        trial_cert = self._certificate(supports, offsets, trial)
+                        if cert is None:
+                            verdict, cert = "equilibrium", trial_cert
+                        if trial_cert.contains(fl):
+                            cert = trial_cert
+                            break
+                    if verdict == "unknown" and refute_box(ineqs, blocks, *boxes_tried[0]):
+                        verdict = "not an equilibrium"
+                if verdict == "not an equilibrium":
                     continue
+                if verdict == "unknown" and (
+                    any(prof[j][k] <= margin for j, s in enumerate(supports) for k in s)
+                    or not certificate(self.game, fl, tol=self.tol).is_equilibrium
+                ):
+                    self.uncertain += 1  # dropped on floating-point evidence only
+                    continue
+                if verdict == "unknown":
+                    self.uncertain += 1  # reported on floating-point evidence only
                 out = fl
-            self._add(out, exact and self.game.is_exact)
+            self._add(out, exact and self.game.is_exact, cert)
             count += 1
         return count
+
+    def _certificate(
+        self,
+        supports: list[list[int]],
+        offsets: list[int | None],
+        box: tuple[tuple[Fraction, ...], tuple[Fraction, ...]],
+    ) -> EquilibriumCertificate:
+        """The box of the free probabilities as bounds on every probability."""
+        lo, hi = box
+        lower: list[tuple[Fraction, ...]] = []
+        upper: list[tuple[Fraction, ...]] = []
+        for j, s in enumerate(supports):
+            row_lo = [Fraction(0)] * self.shape[j]
+            row_hi = [Fraction(0)] * self.shape[j]
+            off = offsets[j]
+            if off is None:
+                row_lo[s[0]] = row_hi[s[0]] = Fraction(1)
+            else:
+                xs = range(off, off + len(s) - 1)
+                row_lo[s[0]] = 1 - sum((hi[k] for k in xs), Fraction(0))
+                row_hi[s[0]] = 1 - sum((lo[k] for k in xs), Fraction(0))
+                for a, k in zip(s[1:], xs, strict=True):
+                    row_lo[a], row_hi[a] = lo[k], hi[k]
+            lower.append(tuple(row_lo))
+            upper.append(tuple(row_hi))
+        return EquilibriumCertificate(tuple(tuple(s) for s in supports), tuple(lower), tuple(upper))
 
     def _one_mixer(self, supports: list[list[int]], i: int) -> None:
         """One player mixes and is indifferent on ``S_i`` against pure opponents.
@@ -1095,31 +1468,49 @@ class _Search:
         return "{" + "; ".join(parts) + "}"
 
     # -- results ------------------------------------------------------------------------------
-    def _add(self, prof: tuple[tuple[Number, ...], ...], exact: bool) -> None:
+    def _add(
+        self,
+        prof: tuple[tuple[Number, ...], ...],
+        exact: bool,
+        cert: EquilibriumCertificate | None = None,
+    ) -> None:
         if exact:
             key: tuple[Any, ...] = ("exact", prof)
         else:
-            key = ("float", tuple(tuple(round(float(p), 7) for p in row) for row in prof))
+            # Each support's roots are isolated in disjoint boxes: only a root found twice
+            # (by overlapping searches) shares the support and the rounded values.
+            support = tuple(tuple(k for k, p in enumerate(row) if p > 0) for row in prof)
+            key = ("float", support, tuple(tuple(round(float(p), 7) for p in row) for row in prof))
         if not self.game.is_exact:
             prof = tuple(tuple(float(p) for p in row) for row in prof)
-        self.found.setdefault(key, prof)
+        self.found.setdefault(key, (prof, cert))
 
     def _result(self) -> NPlayerResult:
-        eqs = list(self.found.values())
+        found = list(self.found.values())
 
-        # Drop a float point that duplicates an exact one (it cannot happen in theory:
-        # every equilibrium has one support; this guards against rounding).
-        def sort_key(prof: tuple[tuple[Number, ...], ...]) -> tuple[Any, ...]:
+        def sort_key(item: _Found) -> tuple[Any, ...]:
+            prof = item[0]
             size = sum(1 for row in prof for p in row if p > 0)
             return (size, tuple(tuple(-float(p) for p in row) for row in prof))
 
-        eqs.sort(key=sort_key)
+        found.sort(key=sort_key)
+        eqs = tuple(prof for prof, _ in found)
+        certs = tuple(cert for _, cert in found)
         exact = all(isinstance(p, Fraction) for prof in eqs for row in prof for p in row)
-        return NPlayerResult(tuple(eqs), self.complete, exact, tuple(self.warnings))
+        each = all(
+            cert is not None or all(isinstance(p, Fraction) for row in prof for p in row)
+            for prof, cert in found
+        )
+        certified = each and self.uncertain == 0 and (self.relax_exact or self.relaxed == 0)
+        return NPlayerResult(eqs, self.complete, exact, tuple(self.warnings), certs, certified)
 
 
 def support_enumeration(
-    game: NormalFormGame, *, tol: float = DEFAULT_TOL, max_seconds: float = 60.0
+    game: NormalFormGame,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_seconds: float = 60.0,
+    workers: int | None = None,
 ) -> NPlayerResult:
     """All Nash equilibria of a small N-player game, by support enumeration.
 
@@ -1135,6 +1526,11 @@ def support_enumeration(
         Time budget. When it runs out the equilibria found so far are
         returned with ``complete=False`` and a warning saying how many support
         profiles were left.
+    workers
+        Processes to solve independent groups of support profiles on (forked
+        with ``fork``; results are identical to and in the same order as a
+        serial run). ``None``: the available cores for games with more than
+        400 support profiles, else 1.
 
     Returns
     -------
@@ -1142,6 +1538,9 @@ def support_enumeration(
         Every isolated equilibrium when ``complete`` is ``True``; when the game
         is degenerate and some support carries a continuum of equilibria, a
         sample point of it (if one was found), a warning and ``complete=False``.
+        Equilibria that are not fractions come with an
+        :class:`EquilibriumCertificate` (``certificates``); ``certified`` says
+        whether everything reported and everything excluded was proved.
 
     Examples
     --------
@@ -1156,4 +1555,4 @@ def support_enumeration(
     >>> [[str(p) for p in row] for row in res.equilibria[-1]]
     [['2/5', '3/5'], ['1/2', '1/2'], ['1/3', '2/3']]
     """
-    return _Search(game, tol, max_seconds).run()
+    return _Search(game, tol, max_seconds, workers).run()

@@ -218,6 +218,14 @@ class Solution:
         Plain-language caveats (degeneracy, budgets reached, tolerances).
     tolerance
         Regret tolerance used for float results (``0`` when exact).
+    certified
+        ``True`` when every equilibrium is exact or proved: for an equilibrium in floats
+        (an irrational one), a certificate proves, in exact rational arithmetic, that exactly
+        one equilibrium of the game lies in a small box around it; and the method's
+        completeness claim rests only on proved steps. ``exact`` implies ``certified``.
+    certificates
+        One per equilibrium when the method gives them (``None`` for an exact one), e.g.
+        :class:`~equishift.solver.nplayer.EquilibriumCertificate`; empty otherwise.
     """
 
     game: Any
@@ -230,6 +238,12 @@ class Solution:
     degenerate: bool | None = None
     warnings: tuple[str, ...] = field(default=())
     tolerance: float = 0.0
+    certified: bool = False
+    certificates: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.exact and not self.certified:  # exact arithmetic is its own proof
+            object.__setattr__(self, "certified", True)
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -241,9 +255,12 @@ class Solution:
             "method": self.method,
             "complete": self.complete,
             "exact": self.exact,
+            "certified": self.certified,
             "scope": self.scope,
             "equilibria": [eq.to_json() for eq in self.equilibria],
         }
+        if any(c is not None for c in self.certificates):
+            doc["certificates"] = [_certificate_json(c) for c in self.certificates]
         if self.degenerate is not None:
             doc["degenerate"] = self.degenerate
         if self.components:
@@ -252,3 +269,15 @@ class Solution:
         if not self.exact:
             doc["tolerance"] = self.tolerance
         return doc
+
+
+def _certificate_json(cert: Any) -> dict[str, Any] | None:
+    """A certificate's box as exact fractions written ``"p/q"`` (``None`` stays ``None``)."""
+    if cert is None:
+        return None
+    return {
+        "method": cert.method,
+        "supports": [list(s) for s in cert.supports],
+        "lower": [[str(v) for v in row] for row in cert.lower],
+        "upper": [[str(v) for v in row] for row in cert.upper],
+    }
