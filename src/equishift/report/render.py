@@ -570,6 +570,9 @@ def _pdf_lines(b: Briefing) -> Iterator[tuple[str, str | Figure]]:
 PDF_RC: dict[str, Any] = {
     **RC,
     "pdf.use14corefonts": True,
+    # matplotlib sizes the PDF's font subsets by the PostScript setting: with Type 42 every
+    # character of the embedded font goes into one subset, so the font is embedded once.
+    "ps.fonttype": 42,
     "font.family": "sans-serif",
     "font.sans-serif": ["Helvetica", "DejaVu Sans"],
 }
@@ -645,6 +648,10 @@ def _texts(artist: Any) -> Iterator[Any]:
         yield from _texts(child)
 
 
+_LP_METRICS: dict[tuple[Any, ...], tuple[float, float]] = {}
+"""Height and descent of "lp" in Helvetica (points) by font size, weight, style, family."""
+
+
 def _draw_in_runs(t: Any, renderer: Any) -> None:
     """Draw the one-line, unrotated text ``t`` as runs of standard and embedded font.
 
@@ -665,11 +672,20 @@ def _draw_in_runs(t: Any, renderer: Any) -> None:
         (core, "".join(group))
         for core, group in itertools.groupby(t.get_text(), key=_core_font_can_show)
     ]
-    widths = [width(chunk, core) for core, chunk in runs]
-    with _standard_fonts(True):
-        _, height, descent = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+    ha = t.get_horizontalalignment()
+    # Widths only where they place something: a later run, or the start of a centred line.
+    if len(runs) == 1 and ha not in ("center", "right"):
+        widths = [0.0]
+    else:
+        widths = [width(chunk, core) for core, chunk in runs]
+    key = (prop.get_size_in_points(), prop.get_weight(), prop.get_style(), *prop.get_family())
+    if key not in _LP_METRICS:
+        with _standard_fonts(True):
+            _, h, d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+        _LP_METRICS[key] = (float(h), float(d))
+    height, descent = _LP_METRICS[key]
     x, y = t.get_transform().transform(t.get_unitless_position())
-    x -= {"center": sum(widths) / 2, "right": sum(widths)}.get(t.get_horizontalalignment(), 0.0)
+    x -= {"center": sum(widths) / 2, "right": sum(widths)}.get(ha, 0.0)
     y += {
         "top": -(height - descent),
         "bottom": descent,
