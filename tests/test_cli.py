@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,26 @@ def test_methods_examples_show() -> None:
     assert "dual-freeze" in runner.invoke(app, ["examples"]).stdout
     shown = runner.invoke(app, ["show", "--example", "dual-freeze"])
     assert shown.exit_code == 0 and "Freeze" in shown.stdout and "5, 0" in shown.stdout
+
+
+def _console_script(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the console script's entry point, ``main()``, in a fresh interpreter."""
+    code = "from equishift.cli.app import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_console_script_exit_codes_and_output(tmp_path: Path) -> None:
+    # main() ends the process itself (no interpreter teardown): the exit code and every
+    # line of output must still come through, on success and on bad input.
+    ok = _console_script("methods")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[0].startswith("pure")
+    bad = _console_script("solve", str(tmp_path / "missing.nfg"))
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.strip().startswith("equishift: error:")
+    assert "Traceback" not in bad.stderr
+    usage = _console_script("no-such-command")
+    assert usage.returncode == 2
