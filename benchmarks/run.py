@@ -131,6 +131,9 @@ def bench_all_two_player(res: Results, sizes: list[int], games: int, seed: int) 
     import pygambit as gbt
 
     qe = quantecon()
+    # Load equishift's solver modules here, before the forks, as pygambit and QuantEcon are:
+    # each measured call runs in a fresh child, which would otherwise import them every time.
+    solve(NormalFormGame.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]), method="bimatrix")
     rng = np.random.default_rng(seed)
     task_name = "all equilibria, 2 players"
     for n in sizes:

@@ -18,6 +18,7 @@ With exact payoffs and probabilities the check is exact; in floats it is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -138,15 +139,57 @@ def _contract(u: NDArray[Any], profile: Sequence[Sequence[Number]], keep: int) -
     return t
 
 
+def _integers(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Fractions as integers over their least common denominator: ``(numerators, d)``."""
+    d = math.lcm(*(v.denominator for v in values)) if values else 1
+    return [v.numerator * (d // v.denominator) for v in values], d
+
+
+def _exact_values(
+    u: NDArray[Any], profile: Sequence[Sequence[Fraction]], keep: int
+) -> NDArray[Any]:
+    """:func:`_contract` in exact arithmetic, on integers: payoffs and each mixture are scaled
+    to integers over a common denominator, contracted (in int64 when the bound
+    ``max |u| * prod(denominators)`` fits, else with Python integers), and divided once."""
+    flat, scale = _integers(list(u.flat))
+    ints = np.array(flat, dtype=object).reshape(u.shape)
+    denominator = scale
+    mixtures: list[list[int] | None] = []
+    for j, row in enumerate(profile):
+        if j == keep:
+            mixtures.append(None)
+            continue
+        nums, d = _integers(list(row))
+        mixtures.append(nums)
+        denominator *= d
+    bound = max((abs(x) for x in flat), default=0) * (denominator // scale)
+    t: NDArray[Any] = ints.astype(np.int64) if bound < 2**62 else ints
+    for j in reversed(range(u.ndim)):
+        if j == keep:
+            continue
+        weights = mixtures[j]
+        assert weights is not None
+        t = np.tensordot(t, np.array(weights, dtype=t.dtype), axes=([j], [0]))
+    return np.array([Fraction(int(v), denominator) for v in t], dtype=object)
+
+
 def strategy_values(
     game: NormalFormGame, profile: Sequence[Sequence[Number]], player: int
 ) -> NDArray[Any]:
-    """Expected payoff of each pure strategy of ``player`` against the others' mixtures."""
+    """Expected payoff of each pure strategy of ``player`` against the others' mixtures.
+
+    Exact (``Fraction``) when the game and the profile are; floats otherwise.
+
+    >>> g = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> half, third = Fraction(1, 2), Fraction(1, 3)
+    >>> [str(v) for v in strategy_values(g, [[half, half], [third, 1 - third]], 0)]
+    ['1', '7/3']
+    """
     u = game.payoff_array(player)
-    prof = profile
-    if not game.is_exact or not all(isinstance(p, Fraction) for r in profile for p in r):
-        u = np.asarray(u, dtype=np.float64)
-        prof = [[float(p) for p in row] for row in profile]
+    if game.is_exact and all(isinstance(p, Fraction) for r in profile for p in r):
+        return _exact_values(u, [[Fraction(p) for p in row] for row in profile], player)
+    u = np.asarray(u, dtype=np.float64)
+    prof = [[float(p) for p in row] for row in profile]
     return _contract(u, prof, player)
 
 
