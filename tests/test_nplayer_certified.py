@@ -243,33 +243,3 @@ def test_benchmark_4x4x4_against_enumpoly() -> None:
     for prof in res.equilibria:
         assert certificate(game, prof, tol=1e-9).is_equilibrium
     assert len(ours) == 19
-
-
-def test_solve_passes_on_certificates_in_the_order_of_its_equilibria() -> None:
-    from equishift.solver import solve
-
-    cells = {
-        (0, 0, 0): (3, 0, 2),
-        (1, 0, 0): (0, 1, 0),
-        (0, 1, 0): (0, 2, 0),
-        (1, 1, 0): (1, 0, 0),
-        (0, 0, 1): (1, 0, 0),
-        (1, 0, 1): (0, 3, 0),
-        (0, 1, 1): (0, 1, 0),
-        (1, 1, 1): (2, 0, 3),
-    }
-    g = NormalFormGame([[[cells[a, b, c] for c in (0, 1)] for b in (0, 1)] for a in (0, 1)])
-    sol = solve(g, method="nplayer")
-    assert (sol.exact, sol.certified, sol.complete) == (False, True, True)
-    assert len(sol.certificates) == len(sol.equilibria) == 1
-    assert sol.certificates[0].contains(sol.equilibria[0].profile)
-    doc = sol.to_json()
-    assert doc["certified"] is True
-    lower = [Fraction(v) for v in doc["certificates"][0]["lower"][0]]
-    upper = [Fraction(v) for v in doc["certificates"][0]["upper"][0]]
-    assert lower[0] < Fraction(sol.equilibria[0].profile[0][0]) < upper[0]
-    # An exact solution is certified by its arithmetic and carries no certificates.
-    pd = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
-    exact = solve(pd)
-    assert (exact.exact, exact.certified, exact.certificates) == (True, True, ())
-    assert "certificates" not in exact.to_json()

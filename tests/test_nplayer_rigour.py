@@ -244,3 +244,23 @@ def test_huge_payoffs_make_relaxation_exclusions_unproved() -> None:
         [np.asarray(u1, dtype=np.float64), np.ones((2, 2, 2)), np.ones((2, 2, 2))],
         [[0, 1], [0], [0]],
     ).exact
+
+
+def test_solve_passes_on_certificates_in_the_order_of_its_equilibria() -> None:
+    from equishift.solver import solve
+
+    g = _nau_game()
+    sol = solve(g, method="nplayer")
+    assert (sol.exact, sol.certified, sol.complete) == (False, True, True)
+    assert len(sol.certificates) == len(sol.equilibria) == 1
+    assert sol.certificates[0].contains(sol.equilibria[0].profile)
+    doc = sol.to_json()
+    assert doc["certified"] is True
+    lower = [Fraction(v) for v in doc["certificates"][0]["lower"][0]]
+    upper = [Fraction(v) for v in doc["certificates"][0]["upper"][0]]
+    assert lower[0] < Fraction(sol.equilibria[0].profile[0][0]) < upper[0]
+    # An exact solution is certified by its arithmetic and carries no certificates.
+    pd = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    exact = solve(pd)
+    assert (exact.exact, exact.certified, exact.certificates) == (True, True, ())
+    assert "certificates" not in exact.to_json()

@@ -737,25 +737,22 @@ def render_pdf(b: Briefing, path: str | Path | IO[bytes]) -> None:
     """
     import logging
 
-    import matplotlib
-    from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
-    from matplotlib.figure import Figure as MplFigure
-
     # Helvetica's only upright weight is "medium"; matplotlib warns on every lookup of the
     # "normal" weight that it uses medium instead, which is what we want.
     fonts_log = logging.getLogger("matplotlib.font_manager")
     level = fonts_log.level
     fonts_log.setLevel(logging.ERROR)
     try:
-        _render_pdf(b, path, matplotlib, FigureCanvasPdf, PdfPages, MplFigure)
+        _render_pdf(b, path)
     finally:
         fonts_log.setLevel(level)
 
 
-def _render_pdf(
-    b: Briefing, path: str | Path | IO[bytes], matplotlib: Any, canvas: Any, pages: Any, figure: Any
-) -> None:
-    FigureCanvasPdf, PdfPages, MplFigure = canvas, pages, figure
+def _render_pdf(b: Briefing, path: str | Path | IO[bytes]) -> None:
+    import matplotlib
+    from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfPages
+    from matplotlib.figure import Figure as MplFigure
+
     top, bottom, left, width = 0.94, 0.06, 0.08, 96
     with (
         matplotlib.rc_context(cast(Any, PDF_RC)),
